@@ -1,0 +1,108 @@
+"""Pieces of the control interface that both mocks share.
+
+Each mock serves its control interface as a FastAPI sub-application mounted at
+``/_control`` (own OpenAPI schema at ``/_control/openapi.json``, docs at
+``/_control/docs``).  This module holds the clock endpoints and the base of the
+typed Python clients that the harness's fixtures use.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from mock_servers.common.clock import MockClock
+
+CONTROL_PREFIX = "/_control"
+
+
+class ClockState(BaseModel):
+    now: datetime = Field(description="The mock's current time (Beijing time).")
+
+
+class ClockAdvance(BaseModel):
+    days: float = Field(default=0, ge=0)
+    hours: float = Field(default=0, ge=0)
+    minutes: float = Field(default=0, ge=0)
+    seconds: float = Field(default=0, ge=0)
+
+    def as_timedelta(self) -> timedelta:
+        return timedelta(days=self.days, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
+
+
+class ClockSet(BaseModel):
+    now: datetime = Field(description="The moment to jump to, with a timezone, e.g. 2026-11-27T10:00:00+08:00.")
+
+
+def clock_router(clock: MockClock) -> APIRouter:
+    """``GET /clock``, ``POST /clock/advance``, ``POST /clock/set`` for one mock's clock."""
+    router = APIRouter(prefix="/clock", tags=["clock"])
+
+    @router.get("", response_model=ClockState, summary="Read the mock's clock")
+    def read_clock() -> ClockState:
+        return ClockState(now=clock.now())
+
+    @router.post("/advance", response_model=ClockState, summary="Move the clock forward")
+    def advance_clock(body: ClockAdvance) -> ClockState:
+        return ClockState(now=clock.advance(body.as_timedelta()))
+
+    @router.post("/set", response_model=ClockState, summary="Jump to a moment")
+    def set_clock(body: ClockSet) -> ClockState:
+        try:
+            return ClockState(now=clock.set(body.now))
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=str(error)) from error
+
+    return router
+
+
+class ControlError(RuntimeError):
+    """A control call failed; the message names the call and what the mock answered."""
+
+
+class ControlClientBase:
+    """Typed HTTP client for one mock's control interface."""
+
+    mock_name = "mock"
+
+    def __init__(self, base_url: str, *, timeout_s: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url + CONTROL_PREFIX, timeout=timeout_s)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        try:
+            response = self._http.request(method, path, json=json, params=params)
+        except httpx.HTTPError as error:
+            raise ControlError(
+                f"{self.mock_name} control {method} {path}: no answer from {self.base_url} ({error}). "
+                "Is the mock running?"
+            ) from error
+        if response.status_code >= 400:
+            raise ControlError(
+                f"{self.mock_name} control {method} {path} answered {response.status_code}: {response.text}"
+            )
+        if not response.content:
+            return None
+        return response.json()
+
+    # The clock endpoints are the same on every mock.
+    def now(self) -> datetime:
+        return ClockState.model_validate(self._call("GET", "/clock")).now
+
+    def advance_clock(self, delta: timedelta) -> datetime:
+        body = ClockAdvance(seconds=delta.total_seconds())
+        return ClockState.model_validate(self._call("POST", "/clock/advance", json=body.model_dump())).now
+
+    def set_clock(self, moment: datetime) -> datetime:
+        body = ClockSet(now=moment)
+        return ClockState.model_validate(self._call("POST", "/clock/set", json=body.model_dump(mode="json"))).now
+
+    def reset(self) -> None:
+        self._call("POST", "/reset")
