@@ -1,0 +1,54 @@
+# The two commands of the README's Quick start: `make regression` and `make test`.
+# Each sets up what it needs on a fresh machine (virtualenv, pinned packages, a browser).
+# pytest's own environment (PYTEST_ADDOPTS, e.g. '-n 2' or '-m W5') passes straight through.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+REPORTS := reports
+# Where Playwright puts screenshots and traces of failed scenarios.
+ARTIFACTS := test-results
+PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
+	--screenshot=only-on-failure --tracing=retain-on-failure --output=$(ARTIFACTS)
+
+.PHONY: help setup browser regression test check lint typecheck mocks clean
+
+help:
+	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
+	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
+	@echo "make mocks       start both mock servers for exploratory testing"
+	@echo "make setup       only create $(VENV) with the pinned packages"
+	@echo "make browser     only make sure a Chromium (and CJK fonts) is installed"
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+setup: $(VENV)/.installed
+
+browser: setup
+	@scripts/ensure_browser.sh $(PY)
+
+regression: setup browser
+	@mkdir -p $(REPORTS)
+	$(PY) -m pytest steps $(PYTEST_REPORTS)
+
+check: lint typecheck
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy .
+
+test: check browser
+	@mkdir -p $(REPORTS)
+	$(PY) -m pytest tests steps $(PYTEST_REPORTS)
+
+mocks: setup
+	$(PY) -m mock_servers
+
+clean:
+	rm -rf $(REPORTS) $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Pages of 北京市统一身份认证平台 (一证通, the identity provider)."""

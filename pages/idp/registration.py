@@ -1,0 +1,95 @@
+"""一证通注册: 法人身份鉴证 → 创建账号 → 注册完成."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page
+
+from pages.idp.captcha import CaptchaField
+
+REGISTRATION_STEPS = ("法人身份鉴证", "创建账号", "注册完成")
+
+
+class RegistrationWizard:
+    """What every step of the wizard shows: the step list and the help line."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.steps = page.get_by_role("list", name="注册步骤").get_by_role("listitem")
+        # aria-current has no role of its own; CSS is the only way to the current step.
+        self.current_step = page.get_by_role("list", name="注册步骤").locator("[aria-current=step]")
+        self.errors = page.get_by_role("alert")
+
+
+class IdentityVerificationStep(RegistrationWizard):
+    """步骤一 法人身份鉴证."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", level=2, name="法人身份鉴证")
+        self.tips = page.get_by_role("region", name="提示")
+        self.tip_items = self.tips.get_by_role("listitem")
+        self.enterprise_name = page.get_by_label("企业名称")
+        self.credit_code = page.get_by_label("统一社会信用代码/组织机构代码")
+        self.id_type_group = page.get_by_role("group", name="法人代表证件类型")
+        self.id_type_options = self.id_type_group.get_by_role("radio")
+        self.legal_person_name = page.get_by_label("法人代表姓名")
+        self.legal_person_id = page.get_by_label("法人代表身份证号")
+        self.captcha = CaptchaField(page.get_by_role("main"))
+        self.next_button = page.get_by_role("button", name="下一步")
+        self.help_line = page.get_by_text("技术咨询电话")
+
+    def id_type_option(self, name: str) -> Locator:
+        return self.id_type_group.get_by_role("radio", name=name, exact=True)
+
+    def required_field(self, name: str) -> Locator:
+        """The form control a field label names; for the 证件类型 choice, its radio group."""
+        if name == "法人代表证件类型":
+            return self.id_type_group
+        return self.page.get_by_role("main").get_by_label(name, exact=True)
+
+    def choose_id_type(self, name: str) -> None:
+        self.id_type_option(name).check()
+
+    def verify_legal_person(
+        self, enterprise_name: str, credit_code: str, legal_person_name: str, id_number: str, captcha_answer: str
+    ) -> None:
+        self.enterprise_name.fill(enterprise_name)
+        self.credit_code.fill(credit_code)
+        self.choose_id_type("中国居民身份证")
+        self.legal_person_name.fill(legal_person_name)
+        self.legal_person_id.fill(id_number)
+        self.captcha.fill(captcha_answer)
+        self.next_button.click()
+
+
+class CreateAccountStep(RegistrationWizard):
+    """步骤二 创建账号."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", level=2, name="创建账号")
+        self.account = page.get_by_label("一证通账号")
+        self.password = page.get_by_label("密码", exact=True)
+        self.password_again = page.get_by_label("确认密码")
+        self.mobile = page.get_by_label("手机号码")
+        self.submit_button = page.get_by_role("button", name="注册")
+
+    def create_account(self, account: str, password: str, mobile: str) -> None:
+        self.account.fill(account)
+        self.password.fill(password)
+        self.password_again.fill(password)
+        self.mobile.fill(mobile)
+        self.submit_button.click()
+
+
+class RegistrationDoneStep(RegistrationWizard):
+    """步骤三 注册完成."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", level=2, name="注册完成")
+        self.content = page.get_by_role("main")
+        self.back_to_login_link = page.get_by_role("link", name="返回登录")
+
+    def back_to_login(self) -> None:
+        self.back_to_login_link.click()

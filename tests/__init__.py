@@ -1,0 +1,1 @@
+"""The harness's own checks: fast, no browser unless a test says so."""

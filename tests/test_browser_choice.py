@@ -1,0 +1,47 @@
+"""Which Chromium the harness launches, and what it says when there is none."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from fixtures.browser import BROWSER_ENV, BrowserNotFoundError, choose_chromium
+
+
+def _executable(path: Path) -> Path:
+    path.write_text("#!/bin/sh\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_the_environment_variable_wins(tmp_path: Path) -> None:
+    binary = _executable(tmp_path / "my-chromium")
+    chosen = choose_chromium(str(_executable(tmp_path / "bundled")), env={BROWSER_ENV: str(binary)})
+    assert chosen.executable == binary
+
+
+def test_a_bad_environment_variable_is_an_error_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(BrowserNotFoundError, match=f"{BROWSER_ENV}=.*not an executable"):
+        choose_chromium("", env={BROWSER_ENV: str(tmp_path / "missing")})
+
+
+def test_playwrights_own_chromium_comes_before_the_system_one(tmp_path: Path) -> None:
+    chosen = choose_chromium(str(_executable(tmp_path / "chrome")), env={})
+    assert chosen.executable is None
+    assert "bundled" in chosen.source
+
+
+def test_system_chromium_when_playwrights_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system = _executable(tmp_path / "chromium")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    chosen = choose_chromium(str(tmp_path / "not-installed"), env={})
+    assert chosen.executable == system
+
+
+def test_no_browser_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BrowserNotFoundError, match="make setup") as error:
+        choose_chromium(str(tmp_path / "not-installed"), env={})
+    assert BROWSER_ENV in str(error.value)

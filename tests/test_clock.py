@@ -1,0 +1,48 @@
+"""The mocks' clock and the working-day rule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from fixtures.mocks import next_working_day
+from mock_servers.common.clock import BEIJING, MockClock, add_working_days
+
+FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (FRIDAY, datetime(2026, 11, 30, 10, 0, tzinfo=BEIJING)),  # Friday → Monday
+        (FRIDAY - timedelta(days=1), FRIDAY),  # Thursday → Friday
+        (FRIDAY + timedelta(days=1), datetime(2026, 11, 30, 10, 0, tzinfo=BEIJING)),  # Saturday → Monday
+    ],
+)
+def test_one_working_day(start: datetime, expected: datetime) -> None:
+    assert add_working_days(start, 1) == expected
+    # The harness's own rule agrees with the mock's (they are written apart on purpose).
+    assert next_working_day(start) == expected
+
+
+def test_clock_moves_forward_and_resets() -> None:
+    clock = MockClock()
+    before = clock.now()
+    moved = clock.advance(timedelta(days=3))
+    assert moved - before >= timedelta(days=3)
+    clock.reset()
+    assert clock.now() - before < timedelta(days=1)
+
+
+def test_clock_refuses_to_run_backwards_or_to_a_naive_moment() -> None:
+    clock = MockClock()
+    with pytest.raises(ValueError, match="forward"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValueError, match="timezone"):
+        clock.set(datetime(2026, 11, 27, 10, 0))  # noqa: DTZ001 - naive on purpose
+
+
+def test_clock_can_jump_to_a_moment() -> None:
+    clock = MockClock()
+    assert abs(clock.set(FRIDAY) - FRIDAY) < timedelta(seconds=5)
