@@ -1,0 +1,235 @@
+"""The IdP mock's control interface: what tests and QA do that a person cannot.
+
+A FastAPI sub-application mounted at ``/_control`` (OpenAPI at
+``/_control/openapi.json``): seed and inspect accounts, read a captcha's
+answer, register OIDC clients, make the IdP down or slow, move the clock, reset.
+Errors are JSON ``{"detail": …}`` sentences that say what to do next.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, HTTPException, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mock_servers.common.control import clock_router
+from mock_servers.idp.state import Account, AccountExistsError, Captcha, Faults, IdpStore, OidcClient
+from mock_servers.idp.validation import (
+    is_valid_credit_code,
+    is_valid_legal_person_id,
+    normalize_code,
+    normalize_id_number,
+)
+
+
+class SeedAccount(BaseModel):
+    """An account to create directly, as if registered and (by default) already reviewed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account: str = Field(min_length=1, max_length=64, description="一证通账号 (unique regardless of case).")
+    password: str | None = Field(
+        default=None, min_length=1, description="None: the account was opened another way and has no password."
+    )
+    mobile: str
+    enterprise_name: str = Field(min_length=1)
+    credit_code: str = Field(description="统一社会信用代码 (18) or 组织机构代码 (9), with a right check character.")
+    legal_person_name: str = Field(min_length=1)
+    legal_person_id_type: Literal["resident_id", "passport"] = "resident_id"
+    legal_person_id_number: str
+    reviewed: bool = Field(default=True, description="False: under review until one working day has passed.")
+
+    @field_validator("account", "enterprise_name", "legal_person_name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("credit_code")
+    @classmethod
+    def _valid_credit_code(cls, value: str) -> str:
+        # Seeds obey the same rules as the registration form, so a test can
+        # never depend on data that a real user could not have registered.
+        if not is_valid_credit_code(value):
+            raise ValueError(
+                f"{value!r} is neither a valid 统一社会信用代码 (18 characters, GB 32100 check character) "
+                "nor a valid 组织机构代码 (9 characters, GB 11714 check character)"
+            )
+        return normalize_code(value)
+
+    @model_validator(mode="after")
+    def _valid_id_number(self) -> SeedAccount:
+        if not is_valid_legal_person_id(self.legal_person_id_type, self.legal_person_id_number):
+            expected = (
+                "an 18-character 居民身份证号 with a right GB 11643 check digit, birth date and region"
+                if self.legal_person_id_type == "resident_id"
+                else "5-20 letters or digits"
+            )
+            raise ValueError(f"legal_person_id_number {self.legal_person_id_number!r} is not {expected}")
+        self.legal_person_id_number = normalize_id_number(self.legal_person_id_number)
+        return self
+
+
+class AccountView(BaseModel):
+    account: str
+    subject: str = Field(description="The ID token's sub claim for this account.")
+    enterprise_name: str
+    credit_code: str
+    legal_person_name: str
+    legal_person_id_type: Literal["resident_id", "passport"]
+    legal_person_id_number: str
+    mobile: str
+    status: Literal["pending_review", "active"]
+    registered_at: datetime
+    review_due: datetime | None
+    has_password: bool
+    failed_logins: int
+    locked_until: datetime | None
+
+    @classmethod
+    def of(cls, account: Account, now: datetime) -> AccountView:
+        return cls(
+            account=account.account,
+            subject=account.subject,
+            enterprise_name=account.enterprise_name,
+            credit_code=account.credit_code,
+            legal_person_name=account.legal_person_name,
+            legal_person_id_type=account.legal_person_id_type,
+            legal_person_id_number=account.legal_person_id_number,
+            mobile=account.mobile,
+            status="active" if account.is_reviewed(now) else "pending_review",
+            registered_at=account.registered_at,
+            review_due=account.review_due,
+            has_password=account.password_hash is not None,
+            failed_logins=account.failed_logins,
+            locked_until=account.locked_until,
+        )
+
+
+class CaptchaView(BaseModel):
+    captcha_id: str
+    answer: str
+    expires_at: datetime
+    used: bool
+
+    @classmethod
+    def of(cls, captcha: Captcha) -> CaptchaView:
+        return cls(
+            captcha_id=captcha.captcha_id, answer=captcha.answer, expires_at=captcha.expires_at, used=captcha.used
+        )
+
+
+class ClientRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+    redirect_uris: list[str] = Field(min_length=1, description="Matched exactly, character for character.")
+
+    @field_validator("redirect_uris")
+    @classmethod
+    def _absolute_uris(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parts = urlsplit(value)
+            # RFC 6749 section 3.1.2: absolute, and no fragment.
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+                raise ValueError(f"{value!r} must be an absolute http(s) URL without a fragment")
+        return values
+
+
+class ClientView(BaseModel):
+    client_id: str
+    redirect_uris: list[str]
+
+
+class FaultSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    down: bool = Field(default=False, description="Every page answers 503 统一身份认证平台暂时无法访问.")
+    delay_seconds: float = Field(default=0, ge=0, le=30, description="Every response waits this long first.")
+
+
+def control_app(store: IdpStore) -> FastAPI:
+    app = FastAPI(
+        title="一证通 identity provider mock: control interface",
+        description="Seed accounts, read captcha answers, register OIDC clients, inject faults, move the clock.",
+    )
+    app.include_router(clock_router(store.clock))
+
+    @app.post(
+        "/reset", status_code=204, summary="Forget accounts, sessions, captchas, codes, faults; clock to real time"
+    )
+    def reset() -> Response:
+        store.reset()
+        return Response(status_code=204)
+
+    @app.post("/accounts", status_code=201, response_model=AccountView, summary="Create an account directly")
+    def seed_account(body: SeedAccount) -> AccountView:
+        try:
+            created = store.add_account(
+                account=body.account,
+                password=body.password,
+                mobile=body.mobile,
+                enterprise_name=body.enterprise_name,
+                credit_code=body.credit_code,
+                legal_person_name=body.legal_person_name,
+                legal_person_id_type=body.legal_person_id_type,
+                legal_person_id_number=body.legal_person_id_number,
+                reviewed=body.reviewed,
+            )
+        except AccountExistsError as error:
+            raise HTTPException(
+                status_code=409, detail=f"{error}; choose another name, or POST /_control/reset first"
+            ) from error
+        return AccountView.of(created, store.clock.now())
+
+    @app.get("/accounts/{account}", response_model=AccountView, summary="Read an account's state")
+    def get_account(account: str) -> AccountView:
+        found = store.get_account(account)
+        if found is None:
+            raise HTTPException(
+                status_code=404,
+                detail=(
+                    f"no 一证通 account named {account!r}; "
+                    "register one through the pages or create one with POST /_control/accounts"
+                ),
+            )
+        return AccountView.of(found, store.clock.now())
+
+    @app.get("/captchas/{captcha_id}", response_model=CaptchaView, summary="Read a captcha's answer")
+    def get_captcha(captcha_id: str) -> CaptchaView:
+        found = store.get_captcha(captcha_id)
+        if found is None:
+            raise HTTPException(
+                status_code=404,
+                detail=(
+                    f"no captcha with id {captcha_id!r}; read the id from the page's hidden captcha_id input "
+                    "(each page render issues a new one; reset forgets them all)"
+                ),
+            )
+        return CaptchaView.of(found)
+
+    @app.post("/clients", status_code=201, response_model=ClientView, summary="Register (or replace) an OIDC client")
+    def register_client(body: ClientRegistration) -> ClientView:
+        store.register_client(
+            OidcClient(
+                client_id=body.client_id, client_secret=body.client_secret, redirect_uris=tuple(body.redirect_uris)
+            )
+        )
+        return ClientView(client_id=body.client_id, redirect_uris=body.redirect_uris)
+
+    @app.get("/faults", response_model=FaultSettings, summary="Read the injected faults")
+    def get_faults() -> FaultSettings:
+        faults = store.get_faults()
+        return FaultSettings(down=faults.down, delay_seconds=faults.delay_seconds)
+
+    @app.put("/faults", response_model=FaultSettings, summary="Make the IdP down or slow (all non-control routes)")
+    def set_faults(body: FaultSettings) -> FaultSettings:
+        store.set_faults(Faults(down=body.down, delay_seconds=body.delay_seconds))
+        return body
+
+    return app

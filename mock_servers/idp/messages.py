@@ -1,0 +1,58 @@
+"""Every message text with a rule behind it, in one place.
+
+The wording comes from the platform's guide (企业认证操作说明) and from the
+contract between the mocks and the harness; the harness's ``then`` steps assert
+these strings exactly, so a change here is a change to the tests' expectations.
+Static page copy (headings, tips, labels) lives in the templates.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Shown on every login tab but 口令登录, and for the third-party logins.
+ONLY_PASSWORD_LOGIN: Final = "目前只支持口令登录，请选择“口令登录”。"
+
+# Login form (口令登录), in the order the rules are checked.
+LOGIN_ACCOUNT_REQUIRED: Final = "请输入一证通账号"
+LOGIN_PASSWORD_REQUIRED: Final = "请输入一证通密码"
+CAPTCHA_REQUIRED: Final = "请输入验证码"
+CAPTCHA_WRONG: Final = "验证码错误或已过期，请重新输入"
+ACCOUNT_LOCKED: Final = "密码错误次数过多，账号已锁定，请30分钟后再试"
+# Deliberately the same text for an unknown account, a wrong password and an
+# account without a password: the page must never reveal whether an account exists.
+BAD_CREDENTIALS: Final = "用户名或密码错误"
+UNDER_REVIEW: Final = "账号正在审核中，注册完成后系统需要一个工作日进行身份证件的审核，审核通过后方可登录。"
+
+# Registration step 1 (法人身份鉴证).
+ENTERPRISE_NAME_REQUIRED: Final = "请填写企业名称"
+CREDIT_CODE_REQUIRED: Final = "请填写统一社会信用代码/组织机构代码"
+CREDIT_CODE_INVALID: Final = "统一社会信用代码/组织机构代码格式不正确"
+LEGAL_PERSON_NAME_REQUIRED: Final = "请填写企业法人代表名称"
+LEGAL_PERSON_ID_REQUIRED: Final = "请填写企业法人代表身份证号"
+RESIDENT_ID_INVALID: Final = "法人代表身份证号格式不正确"
+PASSPORT_NUMBER_INVALID: Final = "证件号码格式不正确"
+DOCUMENT_REQUIRED: Final = "请上传护照或其它有效身份证件扫描件"
+DOCUMENT_TYPE_INVALID: Final = "证件扫描件仅支持jpg、png、pdf格式"
+DOCUMENT_TOO_LARGE: Final = "证件扫描件不能超过5MB"
+# Rule R4 of the spec: one handler, one unit, one password account.
+ONE_ACCOUNT_PER_HANDLER: Final = "一个办事人在同一个单位下，只能注册一个口令账号，该法人代表已注册过口令账号。"
+
+# Registration step 2 (创建账号).
+ACCOUNT_NAME_REQUIRED: Final = "请设置一证通账号"
+ACCOUNT_NAME_INVALID: Final = "一证通账号须为4-20位字母、数字或下划线"
+ACCOUNT_NAME_TAKEN: Final = "该一证通账号已被注册"
+PASSWORD_REQUIRED: Final = "请设置密码"
+PASSWORD_INVALID: Final = "密码须为8-20位，且同时包含字母和数字"
+PASSWORDS_DIFFER: Final = "两次输入的密码不一致"
+MOBILE_REQUIRED: Final = "请填写手机号码"
+MOBILE_INVALID: Final = "手机号码格式不正确"
+
+# Forgot password (找回密码).  The contract names only the mismatch and success
+# texts; the empty-field messages reuse the wording of the other forms.
+NEW_PASSWORD_REQUIRED: Final = "请设置新密码"
+ACCOUNT_ID_MISMATCH: Final = "一证通账号与法人代表身份证号不匹配"
+PASSWORD_RESET_DONE: Final = "密码已重置，请使用新密码登录"
+
+# Shown for every page while the control interface has the IdP "down".
+IDP_UNAVAILABLE: Final = "统一身份认证平台暂时无法访问"

@@ -1,0 +1,317 @@
+"""The IdP's OAuth 2.0 / OpenID Connect endpoints: discovery, authorize, token, JWKS, userinfo.
+
+Authorization code flow with PKCE (S256 only) and RS256 ID tokens.  The
+protocol pieces that are cryptography come from libraries: joserfc signs the
+ID token and publishes the key, authlib computes the S256 challenge, and
+``secrets`` makes every code and token.  The rules that decide *who* gets a
+code (sessions, accounts) live in the store and the login page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from typing import Any, Final
+from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
+
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+from starlette.datastructures import FormData
+from starlette.templating import Jinja2Templates
+
+from mock_servers.idp.pages import SESSION_COOKIE, error_page, form_text, login_url
+from mock_servers.idp.state import Account, AuthorizationCode, IdpStore, InvalidGrantError, OidcClient
+
+OIDC_PREFIX: Final = "/am/oauth2"
+AUTHORIZE_PATH: Final = f"{OIDC_PREFIX}/authorize"
+TOKEN_PATH: Final = f"{OIDC_PREFIX}/access_token"
+JWKS_PATH: Final = f"{OIDC_PREFIX}/connect/jwk_uri"
+USERINFO_PATH: Final = f"{OIDC_PREFIX}/userinfo"
+DISCOVERY_SUFFIX: Final = "/.well-known/openid-configuration"
+
+SUPPORTED_SCOPES: Final = ("openid", "profile", "enterprise")
+ID_TOKEN_TTL_S: Final = 600
+ACCESS_TOKEN_TTL_S: Final = 3600
+ENTERPRISE_CLAIMS: Final = ("name", "preferred_username", "enterprise_name", "credit_code")
+CLAIMS_SUPPORTED: Final = ("iss", "sub", "aud", "iat", "exp", "auth_time", "nonce", *ENTERPRISE_CLAIMS)
+
+# RFC 7636 section 4.1/4.2: 43-128 characters of the unreserved set.
+_PKCE_VALUE: Final = re.compile(r"[A-Za-z0-9\-._~]{43,128}", re.ASCII)
+# RFC 6749 section 3.1: these must not appear twice in one request.
+_SINGLE_VALUED: Final = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+)
+_NO_STORE: Final = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class SigningKey:
+    """The IdP's RS256 key pair, made once per app; only the public half is ever published."""
+
+    def __init__(self) -> None:
+        # auto_kid: the RFC 7638 thumbprint, so a relying party can pick the key by kid.
+        self._key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
+
+    @property
+    def kid(self) -> str:
+        kid = self._key.kid
+        assert kid is not None, "generate_key(auto_kid=True) always sets a kid"
+        return kid
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [dict(self._key.as_dict(private=False))]}
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode({"alg": "RS256", "kid": self.kid}, claims, self._key, algorithms=["RS256"])
+
+
+def issuer_for(base_url: str) -> str:
+    return base_url.rstrip("/") + OIDC_PREFIX
+
+
+def discovery_document(base_url: str) -> dict[str, Any]:
+    base = base_url.rstrip("/")
+    return {
+        "issuer": issuer_for(base_url),
+        "authorization_endpoint": base + AUTHORIZE_PATH,
+        "token_endpoint": base + TOKEN_PATH,
+        "jwks_uri": base + JWKS_PATH,
+        "userinfo_endpoint": base + USERINFO_PATH,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "code_challenge_methods_supported": ["S256"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "scopes_supported": list(SUPPORTED_SCOPES),
+        "claims_supported": list(CLAIMS_SUPPORTED),
+    }
+
+
+def user_claims(account: Account) -> dict[str, str]:
+    """The claims that describe the account and its enterprise (ID token and userinfo alike)."""
+    return {
+        "sub": account.subject,
+        "name": account.legal_person_name,
+        "preferred_username": account.account,
+        "enterprise_name": account.enterprise_name,
+        "credit_code": account.credit_code,
+    }
+
+
+def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: SigningKey, base_url: str) -> APIRouter:
+    router = APIRouter()
+    issuer = issuer_for(base_url)
+
+    def discovery() -> JSONResponse:
+        return JSONResponse(discovery_document(base_url))
+
+    # Served both where the issuer implies (issuer + /.well-known/…) and at the
+    # host root, where some clients look first.
+    router.add_api_route(OIDC_PREFIX + DISCOVERY_SUFFIX, discovery, methods=["GET"])
+    router.add_api_route(DISCOVERY_SUFFIX, discovery, methods=["GET"])
+
+    @router.get(JWKS_PATH)
+    def jwks() -> JSONResponse:
+        return JSONResponse(signing_key.jwks())
+
+    @router.api_route(AUTHORIZE_PATH, methods=["GET", "POST"])
+    async def authorize(request: Request) -> Response:
+        # OpenID Connect Core 3.1.2.1: the endpoint takes GET and form POST alike.
+        params: list[tuple[str, str]]
+        if request.method == "POST":
+            form = await request.form()
+            params = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+        else:
+            params = list(request.query_params.multi_items())
+        values: dict[str, list[str]] = {}
+        for key, value in params:
+            values.setdefault(key, []).append(value)
+
+        def single(name: str) -> str | None:
+            found = values.get(name)
+            return found[0] if found and len(found) == 1 else None
+
+        def bad_request_page(detail: str) -> Response:
+            # Without a trustworthy client and redirect_uri there is nowhere
+            # safe to send the browser: answer here (RFC 6749 section 4.1.2.1).
+            return error_page(templates, request, status_code=400, heading="认证请求无效", detail=detail)
+
+        client_id = single("client_id")
+        client = store.get_client(client_id) if client_id else None
+        if client is None:
+            return bad_request_page("该应用未在北京市统一身份认证平台注册（client_id 无效），请联系业务系统管理员。")
+        redirect_uri = single("redirect_uri")
+        if redirect_uri is None or redirect_uri not in client.redirect_uris:
+            return bad_request_page("回调地址与该应用登记的地址不一致（redirect_uri 无效），请联系业务系统管理员。")
+
+        state = single("state")
+
+        def error_redirect(error: str, description: str) -> Response:
+            return RedirectResponse(
+                _add_query(redirect_uri, error=error, error_description=description, state=state), status_code=302
+            )
+
+        duplicated = [name for name in _SINGLE_VALUED if len(values.get(name, [])) > 1]
+        if duplicated:
+            return error_redirect("invalid_request", f"parameter {duplicated[0]} was given more than once")
+        response_type = single("response_type")
+        if not response_type:
+            return error_redirect("invalid_request", "response_type is required")
+        if response_type != "code":
+            return error_redirect("unsupported_response_type", "only response_type=code is supported")
+        requested_scopes = (single("scope") or "").split()
+        if "openid" not in requested_scopes:
+            return error_redirect("invalid_scope", "scope must include openid")
+        code_challenge = single("code_challenge")
+        if not code_challenge:
+            return error_redirect("invalid_request", "code_challenge is required (PKCE)")
+        if single("code_challenge_method") != "S256":
+            return error_redirect("invalid_request", "code_challenge_method must be S256")
+        if not _PKCE_VALUE.fullmatch(code_challenge):
+            return error_redirect("invalid_request", "code_challenge is malformed")
+
+        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE))
+        if signed_in is None:
+            # Come back to this very request after logging in: its own query
+            # string, or the posted form re-encoded as one (a goto is a GET).
+            query = request.url.query if request.method == "GET" else urlencode(params)
+            goto = AUTHORIZE_PATH + "?" + query
+            return RedirectResponse(login_url(goto), status_code=302)
+        session, _account = signed_in
+        # Unknown scopes are dropped rather than refused (RFC 6749 section 3.3).
+        granted = " ".join(scope for scope in SUPPORTED_SCOPES if scope in requested_scopes)
+        code = store.issue_code(
+            client_id=client.client_id,
+            redirect_uri=redirect_uri,
+            scope=granted,
+            code_challenge=code_challenge,
+            nonce=single("nonce"),
+            session=session,
+        )
+        return RedirectResponse(_add_query(redirect_uri, code=code.code, state=state), status_code=302)
+
+    @router.post(TOKEN_PATH)
+    async def token(request: Request) -> JSONResponse:
+        form = await request.form()
+        client = _authenticate_client(store, request, form)
+        if client is None:
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "client authentication failed"},
+                status_code=401,
+                headers={**_NO_STORE, "WWW-Authenticate": 'Basic realm="yzt"'},
+            )
+        grant_type = form_text(form, "grant_type")
+        if not grant_type:
+            return _token_error("invalid_request", "grant_type is required")
+        if grant_type != "authorization_code":
+            return _token_error("unsupported_grant_type", "only grant_type=authorization_code is supported")
+        code_value = form_text(form, "code")
+        redirect_uri = form_text(form, "redirect_uri")
+        code_verifier = form_text(form, "code_verifier")
+        missing = [name for name, value in (("code", code_value), ("redirect_uri", redirect_uri)) if not value]
+        if not code_verifier:
+            missing.append("code_verifier")
+        if missing:
+            return _token_error("invalid_request", f"{', '.join(missing)} required")
+        try:
+            code, account = store.take_code(code_value, client.client_id)
+        except InvalidGrantError as error:
+            return _token_error("invalid_grant", str(error))
+        if redirect_uri != code.redirect_uri:
+            return _token_error("invalid_grant", "redirect_uri does not match the authorization request")
+        if not _verifier_matches(code_verifier, code):
+            return _token_error("invalid_grant", "code_verifier does not match the code_challenge")
+
+        access_token = store.issue_access_token(code)
+        now = store.clock.timestamp()
+        claims: dict[str, Any] = {
+            "iss": issuer,
+            "aud": client.client_id,
+            "iat": now,
+            "exp": now + ID_TOKEN_TTL_S,
+            "auth_time": int(code.auth_time.timestamp()),
+            **user_claims(account),
+        }
+        if code.nonce is not None:
+            claims["nonce"] = code.nonce
+        return JSONResponse(
+            {
+                "access_token": access_token.token,
+                "token_type": "Bearer",
+                "expires_in": ACCESS_TOKEN_TTL_S,
+                "scope": code.scope,
+                "id_token": signing_key.sign(claims),
+            },
+            headers=_NO_STORE,
+        )
+
+    @router.api_route(USERINFO_PATH, methods=["GET", "POST"])
+    def userinfo(request: Request) -> JSONResponse:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        found = store.access_token_account(value.strip()) if scheme.lower() == "bearer" and value.strip() else None
+        if found is None:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "the access token is missing, unknown or expired"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        _token, account = found
+        return JSONResponse(user_claims(account), headers=_NO_STORE)
+
+    return router
+
+
+def _token_error(error: str, description: str) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=400, headers=_NO_STORE)
+
+
+def _authenticate_client(store: IdpStore, request: Request, form: FormData) -> OidcClient | None:
+    """client_secret_basic (the Authorization header) or client_secret_post (form fields)."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        raw_id, separator, raw_secret = decoded.partition(":")
+        if not separator:
+            return None
+        # RFC 6749 section 2.3.1: both halves are form-urlencoded before base64.
+        client_id, client_secret = unquote_plus(raw_id), unquote_plus(raw_secret)
+    else:
+        client_id, client_secret = form_text(form, "client_id"), form_text(form, "client_secret")
+    client = store.get_client(client_id) if client_id else None
+    if client is None or not hmac.compare_digest(client.client_secret.encode(), client_secret.encode()):
+        return None
+    return client
+
+
+def _verifier_matches(code_verifier: str, code: AuthorizationCode) -> bool:
+    if not _PKCE_VALUE.fullmatch(code_verifier):
+        return False
+    challenge: str = create_s256_code_challenge(code_verifier)
+    return hmac.compare_digest(challenge.encode(), code.code_challenge.encode())
+
+
+def _add_query(url: str, **params: str | None) -> str:
+    """``url`` with ``params`` (None values left out) added to whatever query it already has."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query.extend((key, value) for key, value in params.items() if value is not None)
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))

@@ -1,0 +1,148 @@
+"""What the page routes and the OIDC endpoints share: templates, URLs, cookies, form reading.
+
+Kept apart from ``routes.py`` so that ``oidc.py`` can render its error page and
+build the login redirect without importing the page routes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+from starlette.templating import Jinja2Templates
+
+PACKAGE_DIR: Final = Path(__file__).parent
+TEMPLATES_DIR: Final = PACKAGE_DIR / "templates"
+STATIC_DIR: Final = PACKAGE_DIR / "static"
+STATIC_PATH: Final = "/am/static"
+
+SITE_NAME: Final = "北京市统一身份认证平台"
+TECH_PHONE: Final = "010-58511090"
+SUPPORT_EMAIL: Final = "yztyunwei@bjca.org.cn"
+
+LOGIN_PATH: Final = "/am/UI/Login"
+# The real site's login URL carries these two parameters; keeping the same URL
+# shape lets the harness's page objects match the address as they would in production.
+LOGIN_MODULE: Final = "BjzwLDAP"
+LOGIN_CHARSET: Final = "UTF-8"
+WELCOME_PATH: Final = "/am/UI/Welcome"
+LOGOUT_PATH: Final = "/am/UI/Logout"
+REGISTER_PATH: Final = "/am/register"
+REGISTER_ACCOUNT_PATH: Final = "/am/register/account"
+REGISTER_DONE_PATH: Final = "/am/register/done"
+FORGOT_PATH: Final = "/am/password/forgot"
+AGREEMENT_PATH: Final = "/am/agreement"
+
+# The IdP session cookie bears OpenAM's name, as the real site (an OpenAM
+# deployment, hence /am/UI/Login) does.
+SESSION_COOKIE: Final = "iPlanetDirectoryPro"
+WIZARD_COOKIE: Final = "yzt_register"
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        # A typo in a template variable fails loudly in the tests instead of
+        # rendering an empty string on a page.
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        site_name=SITE_NAME,
+        tech_phone=TECH_PHONE,
+        support_email=SUPPORT_EMAIL,
+        static_path=STATIC_PATH,
+        login_url=login_url,
+        with_goto=with_goto,
+    )
+    return Jinja2Templates(env=env)
+
+
+def render(
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    # Every page carries a fresh captcha or per-user data: never serve one from a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(
+    templates: Jinja2Templates,
+    request: Request,
+    *,
+    status_code: int,
+    heading: str,
+    detail: str,
+    goto: str | None = None,
+) -> HTMLResponse:
+    """A friendly page for anything that goes wrong, with a way back to the login page."""
+    return render(
+        templates,
+        request,
+        "error.html",
+        {"heading": heading, "detail": detail, "goto": goto},
+        status_code=status_code,
+    )
+
+
+def with_goto(path: str, goto: str | None) -> str:
+    """``path`` with a ``goto`` parameter when there is one (every goto is carried encoded)."""
+    if not goto:
+        return path
+    return f"{path}?{urlencode({'goto': goto}, quote_via=quote)}"
+
+
+def login_url(goto: str | None = None, tab: str | None = None) -> str:
+    """The login page in the real site's URL shape: ``/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto=…``."""
+    params = {"module": LOGIN_MODULE, "gx_charset": LOGIN_CHARSET}
+    if goto:
+        params["goto"] = goto
+    if tab:
+        params["tab"] = tab
+    return f"{LOGIN_PATH}?{urlencode(params, quote_via=quote)}"
+
+
+def safe_goto(goto: str | None, base_url: str) -> str | None:
+    """``goto`` if following it stays on the IdP, else None (no open redirect).
+
+    Accepted: a path under ``/am/`` (not ``//host``, which a browser reads as
+    another host), or an absolute URL with exactly the IdP's origin.
+    Backslashes and control characters are refused outright: browsers treat
+    ``\\`` like ``/`` in URLs, and a CR/LF would try to split the header.
+    """
+    if not goto or "\\" in goto or any(ord(char) < 0x20 or ord(char) == 0x7F for char in goto):
+        return None
+    if goto.startswith("/"):
+        return goto if goto.startswith("/am/") and not goto.startswith("//") else None
+    try:
+        target = urlsplit(goto)
+        own = urlsplit(base_url)
+        same_origin = (
+            target.scheme.lower() == own.scheme.lower()
+            and target.hostname == own.hostname
+            and target.port == own.port
+            and target.username is None
+            and target.password is None
+        )
+    except ValueError:  # e.g. a port that is not a number
+        return None
+    return goto if same_origin else None
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field of a submitted form; a missing field (or a file sent in its place) reads as empty."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,476 @@
+"""The IdP's pages: 口令登录, the registration wizard (注册), 找回密码, and the small pages around them.
+
+Forms are read with ``request.form()`` rather than FastAPI's ``Form(...)``
+parameters on purpose: a missing or tampered field must come back as the page
+with its Chinese message, never as FastAPI's 422 JSON.  Every rejected form is
+rendered again with what the user typed (except passwords and the captcha)
+and stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+from starlette.templating import Jinja2Templates
+
+from mock_servers.idp import messages, validation
+from mock_servers.idp.captchas import CaptchaImages, new_answer
+from mock_servers.idp.pages import (
+    AGREEMENT_PATH,
+    FORGOT_PATH,
+    LOGIN_MODULE,
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    REGISTER_ACCOUNT_PATH,
+    REGISTER_DONE_PATH,
+    REGISTER_PATH,
+    SESSION_COOKIE,
+    WELCOME_PATH,
+    WIZARD_COOKIE,
+    error_page,
+    form_text,
+    login_url,
+    render,
+    safe_goto,
+    with_goto,
+)
+from mock_servers.idp.state import (
+    AccountExistsError,
+    DraftNotReadyError,
+    HandlerAlreadyRegisteredError,
+    IdpStore,
+    LegalIdentity,
+    LoginResult,
+)
+
+CAPTCHA_IMAGE_PATH: Final = "/am/captcha/{captcha_id}.png"
+
+
+@dataclass(frozen=True)
+class LoginTab:
+    key: str
+    label: str
+
+
+# The five tabs of the real login page, in its order.  Only 口令登录 works;
+# the others (and the third-party logins) say so, as the guide says.
+LOGIN_TABS: Final = (
+    LoginTab("cert", "证书登录"),
+    LoginTab("password", "口令登录"),
+    LoginTab("license", "电子营业执照"),
+    LoginTab("institution", "事业单位"),
+    LoginTab("certificate", "电子证照"),
+)
+THIRD_PARTY_LOGINS: Final = (
+    LoginTab("alipay", "支付宝"),
+    LoginTab("wechat", "微信"),
+    LoginTab("baidu", "百度"),
+)
+PASSWORD_TAB: Final = "password"
+
+WIZARD_STEPS: Final = ("法人身份鉴证", "创建账号", "注册完成")
+
+
+def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaImages, base_url: str) -> APIRouter:
+    router = APIRouter()
+    secure_cookies = base_url.lower().startswith("https://")
+
+    def set_cookie(response: Response, name: str, value: str) -> None:
+        response.set_cookie(name, value, httponly=True, samesite="lax", path="/", secure=secure_cookies)
+
+    def new_captcha_id() -> str:
+        # Every render of a form gets a fresh captcha: the previous one was
+        # used up by the submit that led here (or never shown at all).
+        return store.issue_captcha(new_answer()).captcha_id
+
+    # --- captcha images -----------------------------------------------------
+
+    @router.get(CAPTCHA_IMAGE_PATH)
+    def captcha_image(captcha_id: str) -> Response:
+        captcha = store.get_captcha(captcha_id)
+        if captcha is None:
+            return Response("验证码不存在", status_code=404, media_type="text/plain; charset=utf-8")
+        return Response(images.png(captcha.answer), media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    # --- 口令登录 ------------------------------------------------------------
+
+    def bad_login_address(request: Request) -> HTMLResponse:
+        return error_page(
+            templates,
+            request,
+            status_code=400,
+            heading="登录地址无效",
+            detail="登录地址缺少认证模块参数，请从业务系统重新进入北京市统一身份认证平台。",
+        )
+
+    def render_login(
+        request: Request,
+        *,
+        goto: str | None,
+        tab: str | None,
+        username: str = "",
+        errors: dict[str, str] | None = None,
+        form_error: str | None = None,
+    ) -> HTMLResponse:
+        known = {t.key for t in (*LOGIN_TABS, *THIRD_PARTY_LOGINS)}
+        # An unknown tab is not worth an error page: show the default one.
+        active = tab if tab in known else PASSWORD_TAB
+        third_party = next((t for t in THIRD_PARTY_LOGINS if t.key == active), None)
+        show_form = active == PASSWORD_TAB
+        # The form posts back to exactly the URL it came from, query included.
+        action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return render(
+            templates,
+            request,
+            "login.html",
+            {
+                "tabs": [
+                    {"key": t.key, "label": t.label, "href": login_url(goto, t.key), "selected": t.key == active}
+                    for t in LOGIN_TABS
+                ],
+                "third_party_logins": [{"label": t.label, "href": login_url(goto, t.key)} for t in THIRD_PARTY_LOGINS],
+                "active_tab": None if third_party else active,
+                "third_party_label": third_party.label if third_party else "",
+                "show_form": show_form,
+                "only_password": messages.ONLY_PASSWORD_LOGIN,
+                "captcha_id": new_captcha_id() if show_form else "",
+                "refresh_url": login_url(goto, tab),
+                "action": action,
+                "username": username,
+                "errors": errors or {},
+                "form_error": form_error,
+                "forgot_url": with_goto(FORGOT_PATH, goto),
+                "register_url": with_goto(REGISTER_PATH, goto),
+                "agreement_url": AGREEMENT_PATH,
+            },
+        )
+
+    @router.get(LOGIN_PATH)
+    def login_page(
+        request: Request, module: str | None = None, goto: str | None = None, tab: str | None = None
+    ) -> HTMLResponse:
+        if module != LOGIN_MODULE:
+            return bad_login_address(request)
+        return render_login(request, goto=goto, tab=tab)
+
+    @router.post(LOGIN_PATH)
+    async def login_submit(
+        request: Request, module: str | None = None, goto: str | None = None, tab: str | None = None
+    ) -> Response:
+        if module != LOGIN_MODULE:
+            return bad_login_address(request)
+        form = await request.form()
+        username = form_text(form, "username").strip()
+        password = form_text(form, "password")
+        answer = form_text(form, "captcha").strip()
+        # Any submit uses the captcha up, whatever else is wrong with the form.
+        captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+
+        def again(*, field: str | None = None, message: str) -> HTMLResponse:
+            errors = {field: message} if field else {}
+            return render_login(
+                request,
+                goto=goto,
+                tab=PASSWORD_TAB,
+                username=username,
+                errors=errors,
+                form_error=None if field else message,
+            )
+
+        # The rules in the order the contract gives; the first that fails answers.
+        if not username:
+            return again(field="username", message=messages.LOGIN_ACCOUNT_REQUIRED)
+        if not password:
+            return again(field="password", message=messages.LOGIN_PASSWORD_REQUIRED)
+        if not answer:
+            return again(field="captcha", message=messages.CAPTCHA_REQUIRED)
+        if not captcha_ok:
+            return again(field="captcha", message=messages.CAPTCHA_WRONG)
+        result, account = store.attempt_login(username, password)
+        if result is LoginResult.LOCKED:
+            return again(message=messages.ACCOUNT_LOCKED)
+        if result is LoginResult.BAD_CREDENTIALS:
+            return again(message=messages.BAD_CREDENTIALS)
+        if result is LoginResult.PENDING_REVIEW:
+            return again(message=messages.UNDER_REVIEW)
+        assert account is not None, "a successful login names its account"
+
+        # A new login replaces whatever session this browser had.
+        store.end_session(request.cookies.get(SESSION_COOKIE))
+        session = store.create_session(account)
+        response = RedirectResponse(safe_goto(goto, base_url) or WELCOME_PATH, status_code=302)
+        set_cookie(response, SESSION_COOKIE, session.session_id)
+        return response
+
+    @router.get(WELCOME_PATH)
+    def welcome(request: Request) -> Response:
+        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE))
+        if signed_in is None:
+            return RedirectResponse(login_url(), status_code=302)
+        _session, account = signed_in
+        return render(templates, request, "welcome.html", {"account": account.account})
+
+    @router.get(LOGOUT_PATH)
+    def logout(request: Request, goto: str | None = None) -> Response:
+        store.end_session(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(safe_goto(goto, base_url) or login_url(), status_code=302)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @router.get(AGREEMENT_PATH)
+    def agreement(request: Request) -> HTMLResponse:
+        return render(templates, request, "agreement.html")
+
+    # --- 注册 step 1: 法人身份鉴证 -------------------------------------------
+
+    def render_identity(
+        request: Request,
+        *,
+        goto: str | None,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        form_error: str | None = None,
+    ) -> HTMLResponse:
+        return render(
+            templates,
+            request,
+            "register_identity.html",
+            {
+                "steps": WIZARD_STEPS,
+                "current_step": 0,
+                "goto": goto or "",
+                "values": {"legal_person_id_type": "resident_id", **(values or {})},
+                "errors": errors or {},
+                "form_error": form_error,
+                "captcha_id": new_captcha_id(),
+                "refresh_url": with_goto(REGISTER_PATH, goto),
+                "max_document_mb": validation.DOCUMENT_MAX_BYTES // (1024 * 1024),
+            },
+        )
+
+    @router.get(REGISTER_PATH)
+    def register_identity_page(request: Request, goto: str | None = None) -> HTMLResponse:
+        return render_identity(request, goto=goto)
+
+    @router.post(REGISTER_PATH)
+    async def register_identity_submit(request: Request) -> Response:
+        async with request.form() as form:
+            goto = form_text(form, "goto") or request.query_params.get("goto") or None
+            values = {
+                name: form_text(form, name).strip()
+                for name in ("enterprise_name", "credit_code", "legal_person_name", "legal_person_id_number")
+            }
+            # A tampered radio value falls back to the default choice rather than an error page.
+            id_type_raw = form_text(form, "legal_person_id_type")
+            id_type: validation.IdType = "passport" if id_type_raw == "passport" else "resident_id"
+            values["legal_person_id_type"] = id_type
+            upload = form.get("document")
+            document_name = upload.filename if isinstance(upload, UploadFile) else None
+            document_size = await _upload_size(upload) if isinstance(upload, UploadFile) else 0
+            answer = form_text(form, "captcha").strip()
+            captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+
+        checks = {
+            "enterprise_name": validation.enterprise_name_error(values["enterprise_name"]),
+            "credit_code": validation.credit_code_error(values["credit_code"]),
+            "legal_person_name": validation.legal_person_name_error(values["legal_person_name"]),
+            "legal_person_id_number": validation.legal_person_id_error(id_type, values["legal_person_id_number"]),
+            # Rule R2: a passport or other document needs its scan.
+            "document": validation.document_error(document_name, document_size) if id_type == "passport" else None,
+            "captcha": None if captcha_ok else messages.CAPTCHA_REQUIRED if not answer else messages.CAPTCHA_WRONG,
+        }
+        errors = {field: message for field, message in checks.items() if message}
+        form_error: str | None = None
+        if not errors and store.has_password_account(values["credit_code"], values["legal_person_id_number"]):
+            form_error = messages.ONE_ACCOUNT_PER_HANDLER
+        if errors or form_error:
+            return render_identity(request, goto=goto, values=values, errors=errors, form_error=form_error)
+
+        draft = store.save_identity(
+            request.cookies.get(WIZARD_COOKIE),
+            LegalIdentity(
+                enterprise_name=values["enterprise_name"],
+                credit_code=validation.normalize_code(values["credit_code"]),
+                legal_person_name=values["legal_person_name"],
+                legal_person_id_type=id_type,
+                legal_person_id_number=validation.normalize_id_number(values["legal_person_id_number"]),
+                document_name=document_name if id_type == "passport" else None,
+                document_size=document_size if id_type == "passport" else None,
+            ),
+        )
+        response = RedirectResponse(with_goto(REGISTER_ACCOUNT_PATH, goto), status_code=303)
+        set_cookie(response, WIZARD_COOKIE, draft.draft_id)
+        return response
+
+    # --- 注册 step 2: 创建账号 -----------------------------------------------
+
+    def step_one_first(goto: str | None) -> RedirectResponse:
+        """Steps 2 and 3 without a finished step 1 in this browser start over."""
+        return RedirectResponse(with_goto(REGISTER_PATH, goto), status_code=303)
+
+    def ready_for_account(request: Request) -> bool:
+        draft = store.get_draft(request.cookies.get(WIZARD_COOKIE))
+        return draft is not None and draft.identity is not None and draft.registered_account is None
+
+    def render_account(
+        request: Request,
+        *,
+        goto: str | None,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        form_error: str | None = None,
+    ) -> HTMLResponse:
+        return render(
+            templates,
+            request,
+            "register_account.html",
+            {
+                "steps": WIZARD_STEPS,
+                "current_step": 1,
+                "goto": goto or "",
+                "values": {"account": "", "mobile": "", **(values or {})},
+                "errors": errors or {},
+                "form_error": form_error,
+            },
+        )
+
+    @router.get(REGISTER_ACCOUNT_PATH)
+    def register_account_page(request: Request, goto: str | None = None) -> Response:
+        if not ready_for_account(request):
+            return step_one_first(goto)
+        return render_account(request, goto=goto)
+
+    @router.post(REGISTER_ACCOUNT_PATH)
+    async def register_account_submit(request: Request) -> Response:
+        form = await request.form()
+        goto = form_text(form, "goto") or request.query_params.get("goto") or None
+        if not ready_for_account(request):
+            return step_one_first(goto)
+        account = form_text(form, "account").strip()
+        password = form_text(form, "password")
+        confirmation = form_text(form, "password_confirm")
+        mobile = form_text(form, "mobile").strip()
+        values = {"account": account, "mobile": mobile}
+
+        password_error, confirmation_error = validation.new_password_errors(password, confirmation)
+        account_error = validation.account_name_error(account)
+        if account_error is None and store.get_account(account) is not None:
+            account_error = messages.ACCOUNT_NAME_TAKEN
+        checks = {
+            "account": account_error,
+            "password": password_error,
+            "password_confirm": confirmation_error,
+            "mobile": validation.mobile_error(mobile),
+        }
+        errors = {field: message for field, message in checks.items() if message}
+        if errors:
+            return render_account(request, goto=goto, values=values, errors=errors)
+        try:
+            store.complete_registration(
+                request.cookies.get(WIZARD_COOKIE), account=account, password=password, mobile=mobile
+            )
+        except AccountExistsError:
+            # Taken between the check above and the insert (another browser).
+            return render_account(request, goto=goto, values=values, errors={"account": messages.ACCOUNT_NAME_TAKEN})
+        except HandlerAlreadyRegisteredError:
+            return render_account(request, goto=goto, values=values, form_error=messages.ONE_ACCOUNT_PER_HANDLER)
+        except DraftNotReadyError:
+            return step_one_first(goto)
+        return RedirectResponse(with_goto(REGISTER_DONE_PATH, goto), status_code=303)
+
+    # --- 注册 step 3: 注册完成 -----------------------------------------------
+
+    @router.get(REGISTER_DONE_PATH)
+    def register_done(request: Request, goto: str | None = None) -> Response:
+        draft = store.get_draft(request.cookies.get(WIZARD_COOKIE))
+        if draft is None or draft.registered_account is None:
+            return step_one_first(goto)
+        return render(
+            templates,
+            request,
+            "register_done.html",
+            {
+                "steps": WIZARD_STEPS,
+                "current_step": 2,
+                "account": draft.registered_account,
+                "back_to_login": login_url(goto),
+            },
+        )
+
+    # --- 找回密码 ------------------------------------------------------------
+
+    def render_forgot(
+        request: Request,
+        *,
+        goto: str | None,
+        values: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        form_error: str | None = None,
+        done: bool = False,
+    ) -> HTMLResponse:
+        return render(
+            templates,
+            request,
+            "forgot.html",
+            {
+                "goto": goto or "",
+                "values": {"account": "", "legal_person_id_number": "", **(values or {})},
+                "errors": errors or {},
+                "form_error": form_error,
+                "done": done,
+                "done_message": messages.PASSWORD_RESET_DONE,
+                "captcha_id": "" if done else new_captcha_id(),
+                "refresh_url": with_goto(FORGOT_PATH, goto),
+                "back_to_login": login_url(goto),
+            },
+        )
+
+    @router.get(FORGOT_PATH)
+    def forgot_page(request: Request, goto: str | None = None) -> HTMLResponse:
+        return render_forgot(request, goto=goto)
+
+    @router.post(FORGOT_PATH)
+    async def forgot_submit(request: Request) -> HTMLResponse:
+        form = await request.form()
+        goto = form_text(form, "goto") or request.query_params.get("goto") or None
+        account = form_text(form, "account").strip()
+        id_number = form_text(form, "legal_person_id_number").strip()
+        password = form_text(form, "new_password")
+        confirmation = form_text(form, "new_password_confirm")
+        answer = form_text(form, "captcha").strip()
+        captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+        values = {"account": account, "legal_person_id_number": id_number}
+
+        password_error, confirmation_error = validation.new_password_errors(
+            password, confirmation, required_message=messages.NEW_PASSWORD_REQUIRED
+        )
+        checks = {
+            "account": None if account else messages.LOGIN_ACCOUNT_REQUIRED,
+            "legal_person_id_number": None if id_number else messages.LEGAL_PERSON_ID_REQUIRED,
+            "new_password": password_error,
+            "new_password_confirm": confirmation_error,
+            "captcha": None if captcha_ok else messages.CAPTCHA_REQUIRED if not answer else messages.CAPTCHA_WRONG,
+        }
+        errors = {field: message for field, message in checks.items() if message}
+        if errors:
+            return render_forgot(request, goto=goto, values=values, errors=errors)
+        # An unknown account answers like a mismatch: the page must not reveal which accounts exist.
+        if not store.reset_password(account, id_number, password):
+            return render_forgot(request, goto=goto, values=values, form_error=messages.ACCOUNT_ID_MISMATCH)
+        return render_forgot(request, goto=goto, done=True)
+
+    return router
+
+
+async def _upload_size(upload: UploadFile) -> int:
+    """Bytes in an uploaded file (Starlette counts them while parsing; measure if it did not)."""
+    if upload.size is not None:
+        return upload.size
+    await upload.seek(0)
+    size = len(await upload.read())
+    await upload.seek(0)
+    return size

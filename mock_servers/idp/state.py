@@ -1,0 +1,565 @@
+"""In-memory state of the 一证通 identity provider mock, behind one lock.
+
+Records are frozen dataclasses: a reader gets a snapshot it may keep, and every
+change replaces the record inside the store while the lock is held, so a rule
+that reads and writes (a login attempt counting failures, a code redeemed once)
+is atomic even with the threaded server and the control interface racing it.
+
+Every time-dependent rule reads the store's :class:`MockClock`, never the wall
+clock, so that tests move time through the control interface instead of waiting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Final
+
+from mock_servers.common.clock import MockClock, add_working_days
+from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number
+
+CAPTCHA_TTL: Final = timedelta(minutes=5)
+CODE_TTL: Final = timedelta(seconds=60)
+ACCESS_TOKEN_TTL: Final = timedelta(seconds=3600)
+LOCKOUT_THRESHOLD: Final = 5
+LOCKOUT_DURATION: Final = timedelta(minutes=30)
+REVIEW_WORKING_DAYS: Final = 1
+
+# Used and expired captchas and codes stay readable this long (the control
+# interface shows ``used`` and ``expires_at``, handy when a test fails), then
+# they are swept so that a long harness run does not grow without bound.
+_RETENTION: Final = timedelta(hours=1)
+_MAX_CAPTCHAS: Final = 10_000
+
+# ``sub`` is a UUID derived from the account name: stable across resets and
+# restarts, so a test log from one run can be compared with another.
+_SUBJECT_NAMESPACE: Final = uuid.UUID("5b0c6f3e-1d0a-4c57-9a4e-7a2f1b9e3c11")
+
+# Passwords live only in memory, but they are still kept as salted hashes so
+# that no view, repr or log line of the mock can ever show one.  A low
+# iteration count keeps logins fast; this is not protecting real secrets.
+_PBKDF2_ITERATIONS: Final = 2_000
+
+
+def account_key(account: str) -> str:
+    """Account names are unique regardless of case, as on most real sites."""
+    return account.strip().lower()
+
+
+@dataclass(frozen=True)
+class PasswordHash:
+    salt: bytes
+    digest: bytes
+
+    @classmethod
+    def of(cls, password: str) -> PasswordHash:
+        salt = secrets.token_bytes(16)
+        return cls(salt=salt, digest=_pbkdf2(password, salt))
+
+    def matches(self, password: str) -> bool:
+        return hmac.compare_digest(self.digest, _pbkdf2(password, self.salt))
+
+    def __repr__(self) -> str:
+        return "PasswordHash(…)"
+
+
+def _pbkdf2(password: str, salt: bytes) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, _PBKDF2_ITERATIONS)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A 一证通 account and the enterprise and legal representative it was registered for."""
+
+    subject: str
+    account: str
+    password_hash: PasswordHash | None  # None: opened another way (电子营业执照, 支付宝 …)
+    mobile: str
+    enterprise_name: str
+    credit_code: str
+    legal_person_name: str
+    legal_person_id_type: IdType
+    legal_person_id_number: str
+    registered_at: datetime
+    review_due: datetime | None  # None: reviewed already (seeded that way)
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+    def is_reviewed(self, now: datetime) -> bool:
+        return self.review_due is None or now >= self.review_due
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(frozen=True)
+class Captcha:
+    captcha_id: str
+    answer: str
+    expires_at: datetime
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class OidcClient:
+    client_id: str
+    client_secret: str
+    redirect_uris: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IdpSession:
+    session_id: str
+    account_key: str
+    auth_time: datetime
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    code: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    nonce: str | None
+    account_key: str
+    auth_time: datetime
+    expires_at: datetime
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    client_id: str
+    scope: str
+    account_key: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LegalIdentity:
+    """What step 1 of the registration wizard (法人身份鉴证) established.
+
+    Of an uploaded scan only the name and size are kept: the mock reviews
+    nothing, and holding file contents in memory would serve no test.
+    """
+
+    enterprise_name: str
+    credit_code: str
+    legal_person_name: str
+    legal_person_id_type: IdType
+    legal_person_id_number: str
+    document_name: str | None = None
+    document_size: int | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationDraft:
+    """Server-side progress of one browser through the wizard (keyed by a cookie)."""
+
+    draft_id: str
+    identity: LegalIdentity | None = None
+    registered_account: str | None = None
+
+
+@dataclass(frozen=True)
+class Faults:
+    down: bool = False
+    delay_seconds: float = 0.0
+
+
+class LoginResult(Enum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+    PENDING_REVIEW = "pending_review"
+
+
+class StoreError(Exception):
+    """A rule of the store refused a change; the message says which."""
+
+
+class AccountExistsError(StoreError):
+    pass
+
+
+class HandlerAlreadyRegisteredError(StoreError):
+    """Rule R4: this legal representative already has a password account for this enterprise."""
+
+
+class DraftNotReadyError(StoreError):
+    """The wizard's step 2 was submitted without a completed step 1."""
+
+
+class InvalidGrantError(StoreError):
+    """An authorization code cannot be redeemed; the message is the ``error_description``."""
+
+
+class IdpStore:
+    """All mutable state of one IdP mock instance."""
+
+    def __init__(self, clock: MockClock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        # Client registrations survive reset(): the harness registers the
+        # platform once at start-up, while tests reset between scenarios.
+        self._clients: dict[str, OidcClient] = {}
+        self._accounts: dict[str, Account] = {}
+        self._sessions: dict[str, IdpSession] = {}
+        self._captchas: dict[str, Captcha] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
+        self._tokens: dict[str, AccessToken] = {}
+        self._drafts: dict[str, RegistrationDraft] = {}
+        self._faults = Faults()
+
+    def reset(self) -> None:
+        """Forget everything a test can change, and put the clock back to real time."""
+        with self._lock:
+            self._accounts.clear()
+            self._sessions.clear()
+            self._captchas.clear()
+            self._codes.clear()
+            self._tokens.clear()
+            self._drafts.clear()
+            self._faults = Faults()
+        self.clock.reset()
+
+    # --- OIDC clients -------------------------------------------------------
+
+    def register_client(self, client: OidcClient) -> None:
+        with self._lock:
+            self._clients[client.client_id] = client
+
+    def get_client(self, client_id: str) -> OidcClient | None:
+        with self._lock:
+            return self._clients.get(client_id)
+
+    # --- faults -------------------------------------------------------------
+
+    def get_faults(self) -> Faults:
+        with self._lock:
+            return self._faults
+
+    def set_faults(self, faults: Faults) -> Faults:
+        with self._lock:
+            self._faults = faults
+            return faults
+
+    # --- captchas -----------------------------------------------------------
+
+    def issue_captcha(self, answer: str) -> Captcha:
+        now = self.clock.now()
+        captcha = Captcha(captcha_id=secrets.token_urlsafe(16), answer=answer, expires_at=now + CAPTCHA_TTL)
+        with self._lock:
+            self._sweep_captchas(now)
+            self._captchas[captcha.captcha_id] = captcha
+        return captcha
+
+    def get_captcha(self, captcha_id: str) -> Captcha | None:
+        with self._lock:
+            return self._captchas.get(captcha_id)
+
+    def consume_captcha(self, captcha_id: str, answer: str) -> bool:
+        """Check an answer; any attempt uses the captcha up, right or wrong (single use)."""
+        now = self.clock.now()
+        with self._lock:
+            captcha = self._captchas.get(captcha_id)
+            if captcha is None:
+                return False
+            self._captchas[captcha_id] = replace(captcha, used=True)
+            return (
+                not captcha.used
+                and now < captcha.expires_at
+                and hmac.compare_digest(answer.strip().upper().encode(), captcha.answer.upper().encode())
+            )
+
+    def _sweep_captchas(self, now: datetime) -> None:
+        for captcha_id in [c.captcha_id for c in self._captchas.values() if c.expires_at + _RETENTION < now]:
+            del self._captchas[captcha_id]
+        # Dicts keep insertion order: beyond the cap, drop the oldest.
+        while len(self._captchas) >= _MAX_CAPTCHAS:
+            del self._captchas[next(iter(self._captchas))]
+
+    # --- accounts -----------------------------------------------------------
+
+    def add_account(
+        self,
+        *,
+        account: str,
+        password: str | None,
+        mobile: str,
+        enterprise_name: str,
+        credit_code: str,
+        legal_person_name: str,
+        legal_person_id_type: IdType,
+        legal_person_id_number: str,
+        reviewed: bool,
+    ) -> Account:
+        """Seed an account directly (control interface); rule R4 is not applied to seeds."""
+        now = self.clock.now()
+        with self._lock:
+            return self._insert_account(
+                account=account,
+                password=password,
+                mobile=mobile,
+                identity=LegalIdentity(
+                    enterprise_name=enterprise_name,
+                    credit_code=credit_code,
+                    legal_person_name=legal_person_name,
+                    legal_person_id_type=legal_person_id_type,
+                    legal_person_id_number=legal_person_id_number,
+                ),
+                now=now,
+                reviewed=reviewed,
+            )
+
+    def get_account(self, account: str) -> Account | None:
+        now = self.clock.now()
+        with self._lock:
+            found = self._accounts.get(account_key(account))
+            return None if found is None else self._lift_expired_lock(found, now)
+
+    def has_password_account(self, credit_code: str, legal_person_id_number: str) -> bool:
+        with self._lock:
+            return self._has_password_account(normalize_code(credit_code), normalize_id_number(legal_person_id_number))
+
+    def attempt_login(self, account: str, password: str) -> tuple[LoginResult, Account | None]:
+        """Apply the password-login rules that come after the captcha, atomically.
+
+        An unknown account, a wrong password and an account without a password
+        all answer BAD_CREDENTIALS.  Wrong passwords on an existing account are
+        counted; the fifth in a row locks it (that attempt still answers
+        BAD_CREDENTIALS, the following ones LOCKED).  A right password breaks
+        the streak, even when the account is still under review.
+        """
+        now = self.clock.now()
+        key = account_key(account)
+        with self._lock:
+            found = self._accounts.get(key)
+            if found is None:
+                return LoginResult.BAD_CREDENTIALS, None
+            found = self._lift_expired_lock(found, now)
+            if found.is_locked(now):
+                return LoginResult.LOCKED, found
+            if found.password_hash is None or not found.password_hash.matches(password):
+                failures = found.failed_logins + 1
+                locked_until = now + LOCKOUT_DURATION if failures >= LOCKOUT_THRESHOLD else None
+                self._accounts[key] = replace(found, failed_logins=failures, locked_until=locked_until)
+                return LoginResult.BAD_CREDENTIALS, None
+            found = replace(found, failed_logins=0)
+            self._accounts[key] = found
+            if not found.is_reviewed(now):
+                return LoginResult.PENDING_REVIEW, found
+            return LoginResult.OK, found
+
+    def reset_password(self, account: str, legal_person_id_number: str, new_password: str) -> bool:
+        """找回密码: set a password when the account and the legal representative's ID match.
+
+        A reset also lifts a lockout: proving who you are is the usual way out of one.
+        """
+        key = account_key(account)
+        number = normalize_id_number(legal_person_id_number)
+        password_hash = PasswordHash.of(new_password)
+        with self._lock:
+            found = self._accounts.get(key)
+            if found is None or not hmac.compare_digest(found.legal_person_id_number.encode(), number.encode()):
+                return False
+            self._accounts[key] = replace(found, password_hash=password_hash, failed_logins=0, locked_until=None)
+            return True
+
+    def _insert_account(
+        self,
+        *,
+        account: str,
+        password: str | None,
+        mobile: str,
+        identity: LegalIdentity,
+        now: datetime,
+        reviewed: bool,
+    ) -> Account:
+        name = account.strip()
+        key = account_key(name)
+        if key in self._accounts:
+            raise AccountExistsError(f"an account named {self._accounts[key].account!r} already exists")
+        created = Account(
+            subject=str(uuid.uuid5(_SUBJECT_NAMESPACE, key)),
+            account=name,
+            password_hash=None if password is None else PasswordHash.of(password),
+            mobile=mobile.strip(),
+            enterprise_name=identity.enterprise_name.strip(),
+            credit_code=normalize_code(identity.credit_code),
+            legal_person_name=identity.legal_person_name.strip(),
+            legal_person_id_type=identity.legal_person_id_type,
+            legal_person_id_number=normalize_id_number(identity.legal_person_id_number),
+            registered_at=now,
+            review_due=None if reviewed else add_working_days(now, REVIEW_WORKING_DAYS),
+        )
+        self._accounts[key] = created
+        return created
+
+    def _has_password_account(self, credit_code: str, legal_person_id_number: str) -> bool:
+        return any(
+            a.password_hash is not None
+            and a.credit_code == credit_code
+            and a.legal_person_id_number == legal_person_id_number
+            for a in self._accounts.values()
+        )
+
+    def _lift_expired_lock(self, found: Account, now: datetime) -> Account:
+        """A lockout that has run out is forgotten, failure count included (caller holds the lock)."""
+        if found.locked_until is None or now < found.locked_until:
+            return found
+        lifted = replace(found, failed_logins=0, locked_until=None)
+        self._accounts[account_key(found.account)] = lifted
+        return lifted
+
+    # --- registration wizard ------------------------------------------------
+
+    def save_identity(self, draft_id: str | None, identity: LegalIdentity) -> RegistrationDraft:
+        """Record a passed step 1, starting a new draft unless ``draft_id`` names a live one."""
+        with self._lock:
+            if draft_id is None or draft_id not in self._drafts:
+                draft_id = secrets.token_urlsafe(16)
+            draft = RegistrationDraft(draft_id=draft_id, identity=identity)
+            self._drafts[draft_id] = draft
+            return draft
+
+    def get_draft(self, draft_id: str | None) -> RegistrationDraft | None:
+        if draft_id is None:
+            return None
+        with self._lock:
+            return self._drafts.get(draft_id)
+
+    def complete_registration(self, draft_id: str | None, *, account: str, password: str, mobile: str) -> Account:
+        """Step 2: create the account, pending one working day of review.
+
+        Rule R4 is checked again here, under the same lock as the insert: two
+        browsers could both have passed step 1 for the same person.
+        """
+        now = self.clock.now()
+        with self._lock:
+            draft = self._drafts.get(draft_id) if draft_id is not None else None
+            if draft is None or draft.identity is None or draft.registered_account is not None:
+                raise DraftNotReadyError("step 1 (法人身份鉴证) has not been completed in this browser")
+            identity = draft.identity
+            if account_key(account) in self._accounts:
+                raise AccountExistsError(f"an account named {account!r} already exists")
+            if self._has_password_account(
+                normalize_code(identity.credit_code), normalize_id_number(identity.legal_person_id_number)
+            ):
+                raise HandlerAlreadyRegisteredError("this legal representative already has a password account")
+            created = self._insert_account(
+                account=account, password=password, mobile=mobile, identity=identity, now=now, reviewed=False
+            )
+            self._drafts[draft.draft_id] = replace(draft, registered_account=created.account)
+            return created
+
+    # --- sessions -----------------------------------------------------------
+
+    def create_session(self, account: Account) -> IdpSession:
+        session = IdpSession(
+            session_id=secrets.token_urlsafe(32), account_key=account_key(account.account), auth_time=self.clock.now()
+        )
+        with self._lock:
+            self._sessions[session.session_id] = session
+        return session
+
+    def session_account(self, session_id: str | None) -> tuple[IdpSession, Account] | None:
+        """The session and its account, or None (no cookie, unknown id, or the account is gone after a reset)."""
+        if not session_id:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return None
+            found = self._accounts.get(session.account_key)
+            return None if found is None else (session, found)
+
+    def end_session(self, session_id: str | None) -> None:
+        if session_id:
+            with self._lock:
+                self._sessions.pop(session_id, None)
+
+    # --- authorization codes and access tokens ------------------------------
+
+    def issue_code(
+        self,
+        *,
+        client_id: str,
+        redirect_uri: str,
+        scope: str,
+        code_challenge: str,
+        nonce: str | None,
+        session: IdpSession,
+    ) -> AuthorizationCode:
+        now = self.clock.now()
+        code = AuthorizationCode(
+            code=secrets.token_urlsafe(32),
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scope=scope,
+            code_challenge=code_challenge,
+            nonce=nonce,
+            account_key=session.account_key,
+            auth_time=session.auth_time,
+            expires_at=now + CODE_TTL,
+        )
+        with self._lock:
+            for stale in [c.code for c in self._codes.values() if c.expires_at + _RETENTION < now]:
+                del self._codes[stale]
+            self._codes[code.code] = code
+        return code
+
+    def take_code(self, code: str, client_id: str) -> tuple[AuthorizationCode, Account]:
+        """Redeem a code once.  Any redemption by its own client uses it up, even one
+        that then fails on redirect_uri or code_verifier: a code that survived
+        a failed attempt would let an attacker keep guessing verifiers.
+        """
+        now = self.clock.now()
+        with self._lock:
+            found = self._codes.get(code)
+            if found is None:
+                raise InvalidGrantError("authorization code is unknown")
+            if found.client_id != client_id:
+                # Not consumed: another client must not be able to burn someone's code.
+                raise InvalidGrantError("authorization code was issued to another client")
+            self._codes[code] = replace(found, used=True)
+            if found.used:
+                raise InvalidGrantError("authorization code has already been used")
+            if now >= found.expires_at:
+                raise InvalidGrantError("authorization code has expired")
+            account = self._accounts.get(found.account_key)
+            if account is None:
+                raise InvalidGrantError("the account behind this authorization code no longer exists")
+            return found, account
+
+    def issue_access_token(self, code: AuthorizationCode) -> AccessToken:
+        now = self.clock.now()
+        token = AccessToken(
+            token=secrets.token_urlsafe(32),
+            client_id=code.client_id,
+            scope=code.scope,
+            account_key=code.account_key,
+            expires_at=now + ACCESS_TOKEN_TTL,
+        )
+        with self._lock:
+            for stale in [t.token for t in self._tokens.values() if t.expires_at < now]:
+                del self._tokens[stale]
+            self._tokens[token.token] = token
+        return token
+
+    def access_token_account(self, token: str) -> tuple[AccessToken, Account] | None:
+        now = self.clock.now()
+        with self._lock:
+            found = self._tokens.get(token)
+            if found is None or now >= found.expires_at:
+                return None
+            account = self._accounts.get(found.account_key)
+            return None if account is None else (found, account)

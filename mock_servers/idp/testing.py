@@ -1,0 +1,279 @@
+"""A browserless driver of the IdP mock, for fast HTTP-level tests of its rules.
+
+The harness drives the mock with Playwright; these helpers do the same things
+over plain HTTP (Starlette's TestClient, cookies kept like a browser's) so the
+mock's own tests can prove each rule in milliseconds.  Like the harness, the
+driver learns captcha answers only through the control interface, from the
+``captcha_id`` the page carries.
+
+Also here: builders of valid enterprise and identity numbers (check characters
+from python-stdnum, so the data passes the same rules the server checks).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from typing import Any, Final
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from stdnum.cn import ric, uscc
+
+from mock_servers.idp.pages import login_url
+from mock_servers.idp.validation import organization_code_check_char
+
+BASE_URL: Final = "http://testserver"
+_USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VOID_TAGS: Final = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+# --- valid numbers ------------------------------------------------------------
+
+
+def valid_uscc(rng: random.Random) -> str:
+    """A unified social credit code (企业, Beijing 海淀) with a right GB 32100 check character."""
+    body = "91110108" + "".join(rng.choice(_USCC_ALPHABET) for _ in range(9))
+    return body + str(uscc.calc_check_digit(body))
+
+
+def valid_org_code(rng: random.Random) -> str:
+    """A 9-character organization code with a right GB 11714 check character."""
+    body = "".join(rng.choice("0123456789") for _ in range(8))
+    return body + organization_code_check_char(body)
+
+
+def valid_resident_id(rng: random.Random) -> str:
+    """An 18-digit resident ID (born in Beijing 东城区 between 1960 and 1999) with a right check digit."""
+    born = date(1960, 1, 1) + timedelta(days=rng.randrange(40 * 365))
+    body = f"110101{born:%Y%m%d}{rng.randrange(1000):03d}"
+    # ric.calc_check_digit expects the full number and ignores its last character.
+    return body + str(ric.calc_check_digit(body + "0"))
+
+
+# --- reading pages ------------------------------------------------------------
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element | str] = field(default_factory=list)
+
+    def iter(self) -> Iterator[Element]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def text(self, *, accessible: bool = True) -> str:
+        """Whitespace-normalised text; ``accessible`` leaves out aria-hidden parts, as a screen reader does."""
+        parts: list[str] = []
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif not (accessible and child.attrs.get("aria-hidden") == "true"):
+                parts.append(child.text(accessible=accessible))
+        return " ".join("".join(parts).split())
+
+    def find_all(self, tag: str | None = None, **attrs: str) -> list[Element]:
+        """Descendants (and self) by tag and attributes; ``aria_selected="true"`` means ``aria-selected``."""
+        wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
+        return [
+            element
+            for element in self.iter()
+            if (tag is None or element.tag == tag) and all(element.attrs.get(k) == v for k, v in wanted.items())
+        ]
+
+    def find(self, tag: str | None = None, **attrs: str) -> Element:
+        found = self.find_all(tag, **attrs)
+        assert len(found) == 1, f"expected exactly one <{tag or '*'} {attrs}>, found {len(found)}"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self._open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs})
+        self._open[-1].children.append(element)
+        if tag not in _VOID_TAGS:
+            self._open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open[-1].children.append(Element(tag, {name: value or "" for name, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._open) - 1, 0, -1):
+            if self._open[depth].tag == tag:
+                del self._open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self._open[-1].children.append(data)
+
+
+class HtmlPage:
+    """One HTML response, read the way an accessibility-minded locator would."""
+
+    def __init__(self, html: str) -> None:
+        builder = _TreeBuilder()
+        builder.feed(html)
+        builder.close()
+        self.html = html
+        self.root = builder.root
+
+    @property
+    def title(self) -> str:
+        return self.root.find("title").text()
+
+    def headings(self, level: int) -> list[str]:
+        return [h.text() for h in self.root.find_all(f"h{level}")]
+
+    def alerts(self) -> list[str]:
+        return [e.text() for e in self.root.find_all(role="alert")]
+
+    def statuses(self) -> list[str]:
+        return [e.text() for e in self.root.find_all(role="status")]
+
+    def field(self, label: str) -> Element:
+        """The control whose ``<label for>`` reads exactly ``label``."""
+        labels = [lab for lab in self.root.find_all("label") if lab.text() == label]
+        assert len(labels) == 1, f"expected one <label> reading {label!r}, found {len(labels)}"
+        return self.root.find(id=labels[0].attrs["for"])
+
+    def error_of(self, label: str) -> str | None:
+        """The alert tied to a field by aria-describedby, if the field is marked invalid."""
+        control = self.field(label)
+        if control.attrs.get("aria-invalid") != "true":
+            return None
+        for described in control.attrs.get("aria-describedby", "").split():
+            element = self.root.find(id=described)
+            if element.attrs.get("role") == "alert":
+                return element.text()
+        raise AssertionError(f"field {label!r} is aria-invalid but describes no alert")
+
+    def link(self, name: str) -> str:
+        links = [a for a in self.root.find_all("a") if a.text() == name]
+        assert len(links) == 1, f"expected one link named {name!r}, found {len(links)}"
+        return links[0].attrs["href"]
+
+    def has_button(self, name: str) -> bool:
+        return any(b.text() == name for b in self.root.find_all("button"))
+
+    def hidden(self, name: str) -> str:
+        return self.root.find("input", type="hidden", name=name).attrs["value"]
+
+    @property
+    def captcha_id(self) -> str:
+        return self.hidden("captcha_id")
+
+
+# --- driving the IdP ----------------------------------------------------------
+
+
+class IdpDriver:
+    """An HTTP "browser" for one IdP app, plus its control interface."""
+
+    def __init__(self, app: FastAPI, *, seed: int = 20261127) -> None:
+        self.app = app
+        self.http = TestClient(app, base_url=BASE_URL, follow_redirects=False)
+        self.rng = random.Random(seed)
+        self._serial = 0
+
+    def new_browser(self) -> IdpDriver:
+        """A second browser (own cookies) on the same IdP."""
+        return IdpDriver(self.app, seed=self.rng.randrange(1 << 30))
+
+    # control interface
+    def control(self, method: str, path: str, *, json: Any = None, expect: int = 200) -> Any:
+        response = self.http.request(method, "/_control" + path, json=json)
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json() if response.content else None
+
+    def reset(self) -> None:
+        self.control("POST", "/reset", expect=204)
+        self.http.cookies.clear()
+
+    def advance(self, **delta: float) -> None:
+        self.control("POST", "/clock/advance", json=delta)
+
+    def set_clock(self, moment: str) -> None:
+        self.control("POST", "/clock/set", json={"now": moment})
+
+    def captcha_answer(self, page: HtmlPage) -> str:
+        answer: str = self.control("GET", f"/captchas/{page.captcha_id}")["answer"]
+        return answer
+
+    def account(self, name: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.control("GET", f"/accounts/{name}")
+        return found
+
+    def register_client(self, client_id: str, client_secret: str, redirect_uris: list[str]) -> None:
+        body = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": redirect_uris}
+        self.control("POST", "/clients", json=body, expect=201)
+
+    def identity(self, **overrides: Any) -> dict[str, Any]:
+        """Step-1 data that passes every rule, unique per call."""
+        self._serial += 1
+        data: dict[str, Any] = {
+            "enterprise_name": f"北京测试科技有限公司{self._serial}",
+            "credit_code": valid_uscc(self.rng),
+            "legal_person_name": "张三",
+            "legal_person_id_type": "resident_id",
+            "legal_person_id_number": valid_resident_id(self.rng),
+        }
+        data.update(overrides)
+        return data
+
+    def seed_account(self, **overrides: Any) -> dict[str, Any]:
+        """Create an active account with a password through the control interface; returns the request body."""
+        body: dict[str, Any] = {
+            "account": f"user_{self.rng.randrange(10**8):08d}",
+            "password": "Passw0rd2026",
+            "mobile": "13800138000",
+            **self.identity(),
+        }
+        body.update(overrides)
+        self.control("POST", "/accounts", json=body, expect=201)
+        return body
+
+    # pages
+    def get(self, url: str) -> httpx.Response:
+        # TestClient's annotations name httpx2, which is not installed: pin the type here.
+        response: httpx.Response = self.http.get(url)
+        return response
+
+    def open(self, url: str) -> HtmlPage:
+        response = self.http.get(url)
+        assert response.status_code == 200, f"GET {url}: {response.status_code}"
+        return HtmlPage(response.text)
+
+    def post_form(
+        self, url: str, data: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None
+    ) -> httpx.Response:
+        response: httpx.Response = self.http.post(url, data=data, files=files)
+        return response
+
+    def login(
+        self, username: str, password: str, *, goto: str | None = None, captcha: str | None = None
+    ) -> httpx.Response:
+        """Open the login page and submit 口令登录 (the right captcha answer unless one is given)."""
+        url = login_url(goto)
+        page = self.open(url)
+        answer = self.captcha_answer(page) if captcha is None else captcha
+        return self.post_form(
+            url, {"username": username, "password": password, "captcha": answer, "captcha_id": page.captcha_id}
+        )
+
+
+def page_of(response: httpx.Response) -> HtmlPage:
+    return HtmlPage(response.text)

@@ -1,0 +1,404 @@
+"""The IdP mock speaks OAuth 2.0 authorization code + PKCE (S256) with OpenID Connect ID tokens (rule R6)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from joserfc import jwt
+from joserfc.errors import BadSignatureError
+from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwt import JWTClaimsRegistry
+
+from mock_servers.idp import create_app
+from mock_servers.idp.pages import login_url
+from mock_servers.idp.testing import BASE_URL, IdpDriver, page_of, valid_org_code
+
+ISSUER = BASE_URL + "/am/oauth2"
+CLIENT_ID = "smebj-platform"
+CLIENT_SECRET = "platform-secret"
+REDIRECT_URI = "http://platform.test/auth/yzt/callback"
+PASSWORD = "Passw0rd2026"
+
+
+@pytest.fixture(scope="module")
+def app() -> FastAPI:
+    # One app (one RSA key) per module; each test starts from a reset, as the harness does.
+    return create_app(BASE_URL)
+
+
+@pytest.fixture
+def idp(app: FastAPI) -> Iterator[IdpDriver]:
+    driver = IdpDriver(app)
+    driver.reset()
+    driver.register_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI])
+    yield driver
+    driver.reset()
+
+
+def s256(verifier: str) -> str:
+    # Computed independently of the mock (which uses authlib), so the test checks it rather than repeats it.
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
+
+
+class Flow:
+    """One relying-party login: its PKCE pair, state and nonce."""
+
+    def __init__(self) -> None:
+        self.verifier = secrets.token_urlsafe(48)
+        self.state = secrets.token_urlsafe(12)
+        self.nonce = secrets.token_urlsafe(12)
+
+    def params(self, **overrides: str | None) -> dict[str, str]:
+        params: dict[str, str | None] = {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT_URI,
+            "scope": "openid profile enterprise",
+            "state": self.state,
+            "nonce": self.nonce,
+            "code_challenge": s256(self.verifier),
+            "code_challenge_method": "S256",
+        }
+        params.update(overrides)
+        return {key: value for key, value in params.items() if value is not None}
+
+
+def authorize(idp: IdpDriver, params: dict[str, str]) -> httpx.Response:
+    response: httpx.Response = idp.http.get("/am/oauth2/authorize", params=params)
+    return response
+
+
+def redirect_query(response: httpx.Response) -> dict[str, str]:
+    assert response.status_code == 302, response.text
+    location = response.headers["location"]
+    assert location.startswith(REDIRECT_URI + "?"), location
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+def sign_in_and_get_code(idp: IdpDriver, flow: Flow, account: str) -> str:
+    """The browser's part: authorize → login page → login → authorize again → code."""
+    first = authorize(idp, flow.params())
+    assert first.status_code == 302
+    goto = parse_qs(urlsplit(first.headers["location"]).query)["goto"][0]
+    logged_in = idp.login(account, PASSWORD, goto=goto)
+    assert logged_in.status_code == 302, page_of(logged_in).alerts()
+    assert logged_in.headers["location"] == goto
+    query = redirect_query(idp.get(goto))
+    assert query["state"] == flow.state
+    return query["code"]
+
+
+def redeem(idp: IdpDriver, code: str, verifier: str, **overrides: str) -> httpx.Response:
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    data.update(overrides)
+    response: httpx.Response = idp.http.post("/am/oauth2/access_token", data=data, auth=(CLIENT_ID, CLIENT_SECRET))
+    return response
+
+
+def verified_claims(idp: IdpDriver, id_token: str, nonce: str) -> dict[str, Any]:
+    """Validate an ID token the way a relying party must: signature by the JWKS, then iss/aud/exp/nonce."""
+    jwks = idp.get("/am/oauth2/connect/jwk_uri").json()
+    token = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=["RS256"])
+    assert token.header["alg"] == "RS256"
+    assert token.header["kid"] == jwks["keys"][0]["kid"]
+    # exp and iat are checked against the IdP's MOCK clock (the relying party's clock runs alongside it).
+    registry = JWTClaimsRegistry(
+        now=lambda: int(_mock_timestamp(idp)),
+        leeway=5,
+        iss={"essential": True, "value": ISSUER},
+        aud={"essential": True, "value": CLIENT_ID},
+        sub={"essential": True},
+        nonce={"essential": True, "value": nonce},
+        exp={"essential": True},
+        iat={"essential": True},
+    )
+    registry.validate(token.claims)
+    return token.claims
+
+
+def _mock_timestamp(idp: IdpDriver) -> float:
+    return datetime.fromisoformat(idp.control("GET", "/clock")["now"]).timestamp()
+
+
+# --- discovery and keys -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/am/oauth2/.well-known/openid-configuration", "/.well-known/openid-configuration"])
+def test_discovery_document_names_the_endpoints_and_what_they_support(idp: IdpDriver, path: str) -> None:
+    document = idp.get(path).json()
+    assert document["issuer"] == ISSUER
+    assert document["authorization_endpoint"] == BASE_URL + "/am/oauth2/authorize"
+    assert document["token_endpoint"] == BASE_URL + "/am/oauth2/access_token"
+    assert document["jwks_uri"] == BASE_URL + "/am/oauth2/connect/jwk_uri"
+    assert document["userinfo_endpoint"] == BASE_URL + "/am/oauth2/userinfo"
+    assert document["response_types_supported"] == ["code"]
+    assert document["grant_types_supported"] == ["authorization_code"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert document["subject_types_supported"] == ["public"]
+    assert document["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
+    assert document["scopes_supported"] == ["openid", "profile", "enterprise"]
+    assert {"name", "preferred_username", "enterprise_name", "credit_code"} <= set(document["claims_supported"])
+
+
+def test_jwks_publishes_one_public_rsa_signing_key(idp: IdpDriver) -> None:
+    keys = idp.get("/am/oauth2/connect/jwk_uri").json()["keys"]
+    assert len(keys) == 1
+    key = keys[0]
+    assert (key["kty"], key["use"], key["alg"]) == ("RSA", "sig", "RS256")
+    assert key["kid"]
+    assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key), "the JWKS must not leak the private key"
+
+
+# --- authorize: errors ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"client_id": "unknown-client"}, id="unknown client_id"),
+        pytest.param({"client_id": None}, id="no client_id"),
+        pytest.param({"redirect_uri": "https://evil.example/callback"}, id="foreign redirect_uri"),
+        pytest.param({"redirect_uri": REDIRECT_URI + "/"}, id="trailing slash"),
+        pytest.param({"redirect_uri": REDIRECT_URI + "?next=/"}, id="extra query"),
+        pytest.param({"redirect_uri": REDIRECT_URI.upper()}, id="different case"),
+        pytest.param({"redirect_uri": None}, id="no redirect_uri"),
+    ],
+)
+def test_authorize_with_untrusted_client_or_redirect_uri_answers_a_page_not_a_redirect(
+    idp: IdpDriver, overrides: dict[str, str | None]
+) -> None:
+    response = authorize(idp, Flow().params(**overrides))
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert response.headers["content-type"].startswith("text/html")
+    assert page_of(response).headings(2) == ["认证请求无效"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        pytest.param({"code_challenge": None}, "invalid_request", id="no code_challenge"),
+        pytest.param({"code_challenge_method": None}, "invalid_request", id="no method (plain by default)"),
+        pytest.param({"code_challenge_method": "plain"}, "invalid_request", id="plain"),
+        pytest.param({"code_challenge": "too-short"}, "invalid_request", id="malformed challenge"),
+        pytest.param({"scope": "profile enterprise"}, "invalid_scope", id="no openid scope"),
+        pytest.param({"response_type": "token"}, "unsupported_response_type", id="implicit flow"),
+        pytest.param({"response_type": None}, "invalid_request", id="no response_type"),
+    ],
+)
+def test_authorize_errors_go_back_to_the_registered_redirect_uri_with_state(
+    idp: IdpDriver, overrides: dict[str, str | None], error: str
+) -> None:
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(**overrides)))
+    assert query["error"] == error
+    assert query["state"] == flow.state
+    assert "code" not in query
+
+
+def test_authorize_refuses_a_repeated_parameter(idp: IdpDriver) -> None:
+    flow = Flow()
+    params = [*flow.params().items(), ("scope", "openid")]
+    response = idp.http.get("/am/oauth2/authorize", params=params)
+    assert redirect_query(response)["error"] == "invalid_request"
+
+
+def test_authorize_without_a_session_sends_the_browser_to_the_login_page_with_goto(idp: IdpDriver) -> None:
+    flow = Flow()
+    response = authorize(idp, flow.params())
+    assert response.status_code == 302
+    location = urlsplit(response.headers["location"])
+    assert location.path == "/am/UI/Login"
+    query = parse_qs(location.query)
+    assert query["module"] == ["BjzwLDAP"]
+    assert query["gx_charset"] == ["UTF-8"]
+    goto = urlsplit(query["goto"][0])
+    assert goto.path == "/am/oauth2/authorize"
+    assert {k: v[0] for k, v in parse_qs(goto.query).items()} == flow.params()
+    assert response.headers["location"].startswith("/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto=%2Fam%2Foauth2")
+
+
+# --- the whole code flow --------------------------------------------------------
+
+
+def test_code_flow_issues_a_verifiable_id_token_with_the_enterprise_claims(idp: IdpDriver) -> None:
+    # A registration on the IdP stores the code as typed, in upper case: here a lower-case organization code.
+    org_code = valid_org_code(idp.rng)
+    seeded = idp.seed_account(credit_code=org_code.lower())
+    idp.advance(days=3)  # ID token times come from the MOCK clock
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+
+    response = redeem(idp, code, flow.verifier)
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 3600
+    assert body["scope"] == "openid profile enterprise"
+    assert body["access_token"]
+
+    claims = verified_claims(idp, body["id_token"], flow.nonce)
+    account = idp.account(seeded["account"])
+    assert claims["sub"] == account["subject"]
+    assert claims["name"] == seeded["legal_person_name"]
+    assert claims["preferred_username"] == seeded["account"]
+    assert claims["enterprise_name"] == seeded["enterprise_name"]
+    assert claims["credit_code"] == org_code.upper()
+    assert claims["exp"] - claims["iat"] == 600
+    assert claims["auth_time"] <= claims["iat"]
+    assert abs(claims["iat"] - _mock_timestamp(idp)) < 5
+
+    userinfo = idp.http.get("/am/oauth2/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert userinfo.status_code == 200
+    assert userinfo.json() == {key: claims[key] for key in userinfo.json()}
+    assert set(userinfo.json()) == {"sub", "name", "preferred_username", "enterprise_name", "credit_code"}
+
+
+def test_id_token_signed_by_another_key_does_not_verify(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    body = redeem(idp, sign_in_and_get_code(idp, flow, seeded["account"]), flow.verifier).json()
+    other_key = IdpDriver(create_app(BASE_URL)).get("/am/oauth2/connect/jwk_uri").json()["keys"][0]
+    with pytest.raises(BadSignatureError):
+        jwt.decode(body["id_token"], RSAKey.import_key(other_key), algorithms=["RS256"])
+
+
+def test_the_rfc_7636_example_verifier_redeems_its_challenge(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    flow.verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    assert s256(flow.verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    assert redeem(idp, code, flow.verifier).status_code == 200
+
+
+def test_with_a_session_authorize_issues_a_code_straight_away(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    second = Flow()
+    query = redirect_query(authorize(idp, second.params()))
+    assert query["state"] == second.state
+    assert redeem(idp, query["code"], second.verifier).status_code == 200
+
+
+def test_authorize_accepts_form_post_too(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    response = idp.http.post("/am/oauth2/authorize", data=flow.params())
+    assert "code" in redirect_query(response)
+
+
+# --- codes: single use, 60 s, bound to the verifier and the redirect_uri -----
+
+
+def test_a_code_works_once(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    assert redeem(idp, code, flow.verifier).status_code == 200
+    again = redeem(idp, code, flow.verifier)
+    assert again.status_code == 400
+    assert again.json() == {"error": "invalid_grant", "error_description": "authorization code has already been used"}
+
+
+@pytest.mark.parametrize(("wait_s", "status"), [(59, 200), (61, 400)])
+def test_a_code_is_valid_for_60_seconds_by_the_mock_clock(idp: IdpDriver, wait_s: int, status: int) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    idp.advance(seconds=wait_s)
+    response = redeem(idp, code, flow.verifier)
+    assert response.status_code == status, response.text
+    if status == 400:
+        assert response.json()["error"] == "invalid_grant"
+        assert "expired" in response.json()["error_description"]
+
+
+def test_a_wrong_verifier_is_invalid_grant_and_uses_the_code_up(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    wrong = redeem(idp, code, secrets.token_urlsafe(48))
+    assert wrong.status_code == 400
+    assert wrong.json()["error"] == "invalid_grant"
+    assert redeem(idp, code, flow.verifier).json()["error"] == "invalid_grant"
+
+
+def test_a_different_redirect_uri_at_the_token_endpoint_is_invalid_grant(idp: IdpDriver) -> None:
+    idp.register_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI, "http://platform.test/other"])
+    seeded = idp.seed_account()
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    response = redeem(idp, code, flow.verifier, redirect_uri="http://platform.test/other")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+
+
+def test_unknown_code_and_missing_verifier(idp: IdpDriver) -> None:
+    assert redeem(idp, "no-such-code", Flow().verifier).json()["error"] == "invalid_grant"
+    assert redeem(idp, "no-such-code", "").json()["error"] == "invalid_request"
+
+
+# --- client authentication at the token endpoint -----------------------------
+
+
+def test_client_secret_post_is_accepted(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": flow.verifier,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    assert idp.http.post("/am/oauth2/access_token", data=data).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [
+        pytest.param((CLIENT_ID, "wrong-secret"), id="wrong secret"),
+        pytest.param(("someone-else", CLIENT_SECRET), id="unknown client"),
+        pytest.param(None, id="no credentials"),
+    ],
+)
+def test_bad_client_credentials_are_401_invalid_client(idp: IdpDriver, auth: tuple[str, str] | None) -> None:
+    data = {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT_URI, "code_verifier": "y"}
+    response = idp.http.post("/am/oauth2/access_token", data=data, auth=auth)
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert response.headers["www-authenticate"].startswith("Basic")
+
+
+def test_other_grant_types_are_unsupported(idp: IdpDriver) -> None:
+    response = idp.http.post(
+        "/am/oauth2/access_token", data={"grant_type": "password"}, auth=(CLIENT_ID, CLIENT_SECRET)
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+
+
+def test_userinfo_without_a_valid_token_is_401(idp: IdpDriver) -> None:
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
+        response = idp.http.get("/am/oauth2/userinfo", headers=headers)
+        assert response.status_code == 401
+        assert response.json()["error"] == "invalid_token"
+
+
+def test_login_url_matches_the_real_sites_shape() -> None:
+    assert login_url("/am/x?y=1") == "/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto=%2Fam%2Fx%3Fy%3D1"

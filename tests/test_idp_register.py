@@ -1,0 +1,452 @@
+"""The registration wizard (W3: 法人身份鉴证 → 创建账号 → 注册完成), rules R1-R4, and 找回密码 (Q2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from mock_servers.idp import create_app
+from mock_servers.idp.pages import login_url, with_goto
+from mock_servers.idp.testing import BASE_URL, HtmlPage, IdpDriver, page_of, valid_org_code
+
+PASSWORD = "Passw0rd2026"
+GOTO = "/am/oauth2/authorize?client_id=smebj&state=abc"
+CAPTCHA_WRONG = "验证码错误或已过期，请重新输入"
+R4 = "一个办事人在同一个单位下，只能注册一个口令账号，该法人代表已注册过口令账号。"
+TIPS = [
+    "企业法定代表人身份所在地非中国大陆，请选择使用护照或其它有效身份证件并上传对应证件。",
+    "注册完成后，系统需要一个工作日进行身份证件的审核。审核通过后，注册的账号才能正常登录使用。",
+    "一个办事人在同一个单位下，只能注册一个口令账号。",
+    "注册过程中如有问题，可将问题的截图及说明文字发送到邮箱yztyunwei@bjca.org.cn，或联系010-58511090处理。",
+]
+REVIEW_TEXT = "注册完成后，系统需要一个工作日进行身份证件的审核，审核通过后，注册的账号才能正常登录使用。"
+PDF = ("passport.pdf", b"%PDF-1.4 scan", "application/pdf")
+NO_FILE = ("", b"", "application/octet-stream")  # what a browser sends when no file was chosen
+
+
+@pytest.fixture(scope="module")
+def app() -> FastAPI:
+    return create_app(BASE_URL)
+
+
+@pytest.fixture
+def idp(app: FastAPI) -> Iterator[IdpDriver]:
+    driver = IdpDriver(app)
+    driver.reset()
+    yield driver
+    driver.reset()
+
+
+def post_identity(
+    idp: IdpDriver,
+    identity: dict[str, Any],
+    *,
+    document: tuple[str, bytes, str] = NO_FILE,
+    captcha: str | None = None,
+    goto: str = GOTO,
+) -> httpx.Response:
+    """Open step 1 and submit it (the right captcha answer unless one is given)."""
+    page = idp.open(with_goto("/am/register", goto))
+    data = {
+        **{key: str(value) for key, value in identity.items()},
+        "goto": page.hidden("goto"),
+        "captcha_id": page.captcha_id,
+        "captcha": idp.captcha_answer(page) if captcha is None else captcha,
+    }
+    return idp.post_form(with_goto("/am/register", goto), data, files={"document": document})
+
+
+def post_account(
+    idp: IdpDriver, account: str, password: str = PASSWORD, confirm: str | None = None, mobile: str = "13912345678"
+) -> httpx.Response:
+    data = {
+        "goto": GOTO,
+        "account": account,
+        "password": password,
+        "password_confirm": password if confirm is None else confirm,
+        "mobile": mobile,
+    }
+    return idp.post_form(with_goto("/am/register/account", GOTO), data)
+
+
+def register(idp: IdpDriver, account: str, identity: dict[str, Any] | None = None) -> httpx.Response:
+    step1 = post_identity(idp, identity or idp.identity())
+    assert step1.status_code == 303, page_of(step1).alerts()
+    step2 = post_account(idp, account)
+    assert step2.status_code == 303, page_of(step2).alerts()
+    return step2
+
+
+def rejected(response: httpx.Response) -> HtmlPage:
+    assert response.status_code == 200, f"expected the form back, got {response.status_code}"
+    return page_of(response)
+
+
+# --- step 1: 法人身份鉴证 ---------------------------------------------------------
+
+
+def test_step_one_page_shows_steps_tips_fields_and_the_help_line(idp: IdpDriver) -> None:
+    page = idp.open(with_goto("/am/register", GOTO))
+    steps = page.root.find("ol", aria_label="注册步骤")
+    items = steps.find_all("li")
+    assert [li.text() for li in items] == ["法人身份鉴证", "创建账号", "注册完成"]
+    assert [li.attrs.get("aria-current") for li in items] == ["step", None, None]
+    assert page.headings(2) == ["法人身份鉴证"]
+
+    tips = page.root.find("section", aria_labelledby="tips-title")
+    assert tips.find("h3").text() == "提示"
+    assert [li.text() for li in tips.find("ol").find_all("li")] == TIPS
+
+    placeholders = {
+        "企业名称": "请填写企业名称",
+        "统一社会信用代码/组织机构代码": "请填写统一社会信用代码/组织机构代码",
+        "法人代表姓名": "请填写企业法人代表名称",
+        "法人代表身份证号": "请填写企业法人代表身份证号",
+        "验证码": "请输入验证码",
+    }
+    for label, placeholder in placeholders.items():
+        control = page.field(label)
+        assert control.attrs["placeholder"] == placeholder
+        assert control.attrs["aria-required"] == "true"
+    group = page.root.find("fieldset")
+    assert group.find("legend").text() == "法人代表证件类型"
+    assert group.attrs["aria-required"] == "true"
+    assert page.field("中国居民身份证").attrs.get("checked") == ""
+    assert "checked" not in page.field("护照或其它有效身份证件").attrs
+    assert page.field("证件扫描件").attrs["type"] == "file"
+    assert page.root.find("form").attrs["enctype"] == "multipart/form-data"
+    assert page.root.find("img", alt="验证码图片")
+    assert page.link("换一张") == with_goto("/am/register", GOTO)
+    assert page.has_button("下一步")
+    assert page.hidden("goto") == GOTO
+    assert "技术咨询电话：010-58511090" in page.root.text()
+
+
+def test_empty_step_one_names_every_missing_field(idp: IdpDriver) -> None:
+    empty = {"enterprise_name": "", "credit_code": "", "legal_person_name": "", "legal_person_id_number": ""}
+    page = rejected(post_identity(idp, {**empty, "legal_person_id_type": "resident_id"}, captcha=""))
+    assert page.error_of("企业名称") == "请填写企业名称"
+    assert page.error_of("统一社会信用代码/组织机构代码") == "请填写统一社会信用代码/组织机构代码"
+    assert page.error_of("法人代表姓名") == "请填写企业法人代表名称"
+    assert page.error_of("法人代表身份证号") == "请填写企业法人代表身份证号"
+    assert page.error_of("验证码") == "请输入验证码"
+    assert page.error_of("证件扫描件") is None
+    assert len(page.alerts()) == 5
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("91110108MA01ABCDE0", id="USCC wrong check character"),
+        pytest.param("91110108MA01", id="12 characters"),
+        pytest.param("600037342", id="organization code wrong check character"),
+        pytest.param("6000373X1", id="organization code with a letter, wrong check character"),
+        pytest.param("ABCDEFGHIJKLMNOPQR", id="18 letters"),
+    ],
+)
+def test_a_malformed_credit_code_is_refused(idp: IdpDriver, code: str) -> None:
+    page = rejected(post_identity(idp, idp.identity(credit_code=code)))
+    assert page.error_of("统一社会信用代码/组织机构代码") == "统一社会信用代码/组织机构代码格式不正确"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("91110000600037341L", id="stdnum's USCC example"),
+        pytest.param("600037341", id="the organization code inside that USCC (GB 11714)"),
+        pytest.param("60003734-1", id="organization code written with its hyphen"),
+    ],
+)
+def test_real_world_codes_pass(idp: IdpDriver, code: str) -> None:
+    assert post_identity(idp, idp.identity(credit_code=code)).status_code == 303
+
+
+def test_generated_organization_codes_pass_and_are_stored_upper_case(idp: IdpDriver) -> None:
+    org_code = valid_org_code(idp.rng)
+    register(idp, "org_code_user", idp.identity(credit_code=org_code.lower()))
+    assert idp.account("org_code_user")["credit_code"] == org_code.upper()
+
+
+def test_a_resident_id_with_a_wrong_check_digit_is_refused(idp: IdpDriver) -> None:
+    good = idp.identity()["legal_person_id_number"]
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    page = rejected(post_identity(idp, idp.identity(legal_person_id_number=bad)))
+    assert page.error_of("法人代表身份证号") == "法人代表身份证号格式不正确"
+
+
+@pytest.mark.parametrize(
+    ("number", "document", "field", "message"),
+    [
+        pytest.param("E1234", NO_FILE, "证件扫描件", "请上传护照或其它有效身份证件扫描件", id="no scan"),
+        pytest.param("E12", PDF, "法人代表身份证号", "证件号码格式不正确", id="number too short"),
+        pytest.param("E1234-567", PDF, "法人代表身份证号", "证件号码格式不正确", id="not letters or digits"),
+        pytest.param(
+            "E1234567",
+            ("scan.gif", b"GIF89a", "image/gif"),
+            "证件扫描件",
+            "证件扫描件仅支持jpg、png、pdf格式",
+            id="gif",
+        ),
+        pytest.param(
+            "E1234567",
+            ("scan.pdf", b"%" * (5 * 1024 * 1024 + 1), "application/pdf"),
+            "证件扫描件",
+            "证件扫描件不能超过5MB",
+            id="over 5 MB",
+        ),
+    ],
+)
+def test_a_foreign_legal_representative_needs_a_valid_document(
+    idp: IdpDriver, number: str, document: tuple[str, bytes, str], field: str, message: str
+) -> None:
+    identity = idp.identity(legal_person_id_type="passport", legal_person_id_number=number)
+    page = rejected(post_identity(idp, identity, document=document))
+    assert page.error_of(field) == message
+    # The choice of document type survives the rejection.
+    assert page.field("护照或其它有效身份证件").attrs.get("checked") == ""
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        ("passport.pdf", b"%PDF-1.4", "application/pdf"),
+        ("passport.JPG", b"\xff\xd8\xff", "image/jpeg"),
+        ("passport.png", b"\x89PNG", "image/png"),
+        ("exactly-5mb.pdf", b"%" * (5 * 1024 * 1024), "application/pdf"),
+    ],
+)
+def test_a_foreign_legal_representative_with_a_scan_passes(idp: IdpDriver, document: tuple[str, bytes, str]) -> None:
+    identity = idp.identity(legal_person_id_type="passport", legal_person_id_number="E12345678")
+    assert post_identity(idp, identity, document=document).status_code == 303
+
+
+def test_a_wrong_captcha_keeps_what_was_typed_except_the_captcha(idp: IdpDriver) -> None:
+    identity = idp.identity()
+    page = rejected(post_identity(idp, identity, captcha="ZZZZ"))
+    assert page.alerts() == [CAPTCHA_WRONG]
+    assert page.error_of("验证码") == CAPTCHA_WRONG
+    assert page.field("企业名称").attrs["value"] == identity["enterprise_name"]
+    assert page.field("统一社会信用代码/组织机构代码").attrs["value"] == identity["credit_code"]
+    assert page.field("法人代表姓名").attrs["value"] == identity["legal_person_name"]
+    assert page.field("法人代表身份证号").attrs["value"] == identity["legal_person_id_number"]
+    assert "value" not in page.field("验证码").attrs
+    assert page.hidden("goto") == GOTO
+
+
+def test_a_rejected_step_one_stores_nothing(idp: IdpDriver) -> None:
+    post_identity(idp, idp.identity(), captcha="ZZZZ")
+    response = idp.get(with_goto("/am/register/account", GOTO))
+    assert response.status_code == 303
+    assert response.headers["location"] == with_goto("/am/register", GOTO)
+
+
+def test_r4_one_password_account_per_handler_and_unit(idp: IdpDriver) -> None:
+    existing = idp.seed_account()
+    same_person = idp.identity(
+        credit_code=existing["credit_code"].lower(), legal_person_id_number=existing["legal_person_id_number"]
+    )
+    page = rejected(post_identity(idp, same_person))
+    assert page.alerts() == [R4]
+    # Another unit, or another handler in the same unit, is fine.
+    other_unit = idp.identity(legal_person_id_number=existing["legal_person_id_number"])
+    assert post_identity(idp, other_unit).status_code == 303
+    other_handler = idp.identity(credit_code=existing["credit_code"])
+    assert post_identity(idp, other_handler).status_code == 303
+
+
+def test_r4_does_not_count_an_account_without_a_password(idp: IdpDriver) -> None:
+    # Q2: "或重新注册" is a way out for an account opened another way.
+    opened_elsewhere = idp.seed_account(password=None)
+    identity = idp.identity(
+        credit_code=opened_elsewhere["credit_code"],
+        legal_person_id_number=opened_elsewhere["legal_person_id_number"],
+    )
+    assert post_identity(idp, identity).status_code == 303
+
+
+# --- step 2: 创建账号 -------------------------------------------------------------
+
+
+def test_step_two_page(idp: IdpDriver) -> None:
+    post_identity(idp, idp.identity())
+    page = idp.open(with_goto("/am/register/account", GOTO))
+    assert page.headings(2) == ["创建账号"]
+    current = page.root.find("ol", aria_label="注册步骤").find(aria_current="step")
+    assert current.text() == "创建账号"
+    assert page.field("一证通账号").attrs["placeholder"] == "请设置一证通账号，4-20位字母、数字或下划线"
+    assert page.field("密码").attrs["placeholder"] == "8-20位，须同时包含字母和数字"
+    assert page.field("确认密码").attrs["type"] == "password"
+    assert page.field("手机号码").attrs["placeholder"] == "请填写手机号码"
+    assert page.has_button("注册")
+    assert page.hidden("goto") == GOTO
+
+
+@pytest.mark.parametrize(
+    ("account", "password", "confirm", "mobile", "field", "message"),
+    [
+        ("", PASSWORD, None, "13912345678", "一证通账号", "请设置一证通账号"),
+        ("abc", PASSWORD, None, "13912345678", "一证通账号", "一证通账号须为4-20位字母、数字或下划线"),
+        ("a" * 21, PASSWORD, None, "13912345678", "一证通账号", "一证通账号须为4-20位字母、数字或下划线"),
+        ("张三公司", PASSWORD, None, "13912345678", "一证通账号", "一证通账号须为4-20位字母、数字或下划线"),
+        ("good_name", "", "", "13912345678", "密码", "请设置密码"),
+        ("good_name", "abcdefgh", None, "13912345678", "密码", "密码须为8-20位，且同时包含字母和数字"),
+        ("good_name", "12345678", None, "13912345678", "密码", "密码须为8-20位，且同时包含字母和数字"),
+        ("good_name", "abc123", None, "13912345678", "密码", "密码须为8-20位，且同时包含字母和数字"),
+        ("good_name", "abc12345" * 3, None, "13912345678", "密码", "密码须为8-20位，且同时包含字母和数字"),
+        ("good_name", PASSWORD, "Passw0rd2027", "13912345678", "确认密码", "两次输入的密码不一致"),
+        ("good_name", PASSWORD, None, "", "手机号码", "请填写手机号码"),
+        ("good_name", PASSWORD, None, "12912345678", "手机号码", "手机号码格式不正确"),
+        ("good_name", PASSWORD, None, "1391234567", "手机号码", "手机号码格式不正确"),
+        ("good_name", PASSWORD, None, "１３９１２３４５６７８", "手机号码", "手机号码格式不正确"),
+    ],
+)
+def test_step_two_rules(
+    idp: IdpDriver, account: str, password: str, confirm: str | None, mobile: str, field: str, message: str
+) -> None:
+    post_identity(idp, idp.identity())
+    page = rejected(post_account(idp, account, password, confirm, mobile))
+    assert page.error_of(field) == message
+    assert page.alerts() == [message]
+    assert idp.http.get(f"/_control/accounts/{account or 'x'}").status_code == 404
+
+
+def test_step_two_refuses_a_taken_account_name_regardless_of_case(idp: IdpDriver) -> None:
+    idp.seed_account(account="taken_name")
+    post_identity(idp, idp.identity())
+    page = rejected(post_account(idp, "Taken_Name", mobile="13712345678"))
+    assert page.error_of("一证通账号") == "该一证通账号已被注册"
+    assert page.field("一证通账号").attrs["value"] == "Taken_Name"
+    assert page.field("手机号码").attrs["value"] == "13712345678"
+    assert "value" not in page.field("密码").attrs
+    assert "value" not in page.field("确认密码").attrs
+
+
+def test_r4_is_checked_again_when_two_browsers_race_for_the_same_person(idp: IdpDriver) -> None:
+    identity = idp.identity()
+    other_browser = idp.new_browser()
+    assert post_identity(idp, identity).status_code == 303
+    assert post_identity(other_browser, identity).status_code == 303
+    assert post_account(idp, "first_one").status_code == 303
+    page = rejected(post_account(other_browser, "second_one"))
+    assert page.alerts() == [R4]
+    assert idp.http.get("/_control/accounts/second_one").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/am/register/account", "/am/register/done"])
+def test_later_steps_without_step_one_go_back_to_step_one_keeping_goto(idp: IdpDriver, path: str) -> None:
+    response = idp.get(with_goto(path, GOTO))
+    assert response.status_code == 303
+    assert response.headers["location"] == with_goto("/am/register", GOTO)
+    posted = idp.post_form(with_goto("/am/register/account", GOTO), {"goto": GOTO, "account": "x_user"})
+    assert posted.headers["location"] == with_goto("/am/register", GOTO)
+
+
+# --- step 3 and the review --------------------------------------------------------
+
+
+def test_the_whole_wizard_ends_on_step_three_with_the_review_notice(idp: IdpDriver) -> None:
+    step2 = register(idp, "new_user_01")
+    assert step2.headers["location"] == with_goto("/am/register/done", GOTO)
+    page = idp.open(step2.headers["location"])
+    assert page.headings(2) == ["注册完成"]
+    assert page.root.find("ol", aria_label="注册步骤").find(aria_current="step").text() == "注册完成"
+    assert "注册成功！您的一证通账号为 new_user_01。" in page.root.text()
+    assert REVIEW_TEXT in page.root.text()
+    assert page.link("返回登录") == login_url(GOTO)
+
+    account = idp.account("new_user_01")
+    assert account["status"] == "pending_review"
+    assert account["has_password"] is True
+    assert account["mobile"] == "13912345678"
+    # The wizard is finished: its step 2 is not open any more.
+    assert idp.get("/am/register/account").status_code == 303
+
+
+def test_a_friday_registration_is_reviewed_on_monday(idp: IdpDriver) -> None:
+    idp.set_clock("2026-11-27T16:30:00+08:00")
+    register(idp, "friday_user")
+    assert idp.account("friday_user")["review_due"].startswith("2026-11-30T16:30:00")
+    refused = page_of(idp.login("friday_user", PASSWORD))
+    assert refused.alerts() == ["账号正在审核中，注册完成后系统需要一个工作日进行身份证件的审核，审核通过后方可登录。"]
+    idp.set_clock("2026-11-29T20:00:00+08:00")  # Sunday
+    assert idp.login("friday_user", PASSWORD).status_code == 200
+    idp.set_clock("2026-11-30T16:30:01+08:00")  # Monday, one working day later
+    assert idp.login("friday_user", PASSWORD, goto=GOTO).headers["location"] == GOTO
+
+
+# --- 找回密码 ------------------------------------------------------------------
+
+
+def post_forgot(idp: IdpDriver, **fields: str) -> httpx.Response:
+    page = idp.open(with_goto("/am/password/forgot", GOTO))
+    data = {
+        "goto": GOTO,
+        "captcha_id": page.captcha_id,
+        "captcha": idp.captcha_answer(page),
+        "new_password_confirm": fields.get("new_password", ""),
+        **fields,
+    }
+    return idp.post_form(with_goto("/am/password/forgot", GOTO), data)
+
+
+def test_forgot_password_page(idp: IdpDriver) -> None:
+    page = idp.open(with_goto("/am/password/forgot", GOTO))
+    assert page.headings(2) == ["找回密码"]
+    for label in ("一证通账号", "法人代表身份证号", "新密码", "确认新密码", "验证码"):
+        page.field(label)
+    assert page.has_button("重置密码")
+
+
+def test_forgot_password_gives_an_account_opened_another_way_a_password(idp: IdpDriver) -> None:
+    seeded = idp.seed_account(password=None)
+    assert page_of(idp.login(seeded["account"], "NewPassw0rd")).alerts() == ["用户名或密码错误"]
+
+    done = page_of(
+        post_forgot(
+            idp,
+            account=seeded["account"],
+            legal_person_id_number=seeded["legal_person_id_number"].lower(),
+            new_password="NewPassw0rd",
+        )
+    )
+    assert done.statuses() == ["密码已重置，请使用新密码登录"]
+    assert done.link("返回登录") == login_url(GOTO)
+    assert idp.account(seeded["account"])["has_password"] is True
+    assert idp.login(seeded["account"], "NewPassw0rd").status_code == 302
+
+
+@pytest.mark.parametrize("account", ["known", "unknown_account"])
+def test_forgot_password_with_a_mismatch_says_so_without_revealing_accounts(idp: IdpDriver, account: str) -> None:
+    seeded = idp.seed_account(account="known")
+    other_id = idp.identity()["legal_person_id_number"]
+    page = rejected(post_forgot(idp, account=account, legal_person_id_number=other_id, new_password="NewPassw0rd"))
+    assert page.alerts() == ["一证通账号与法人代表身份证号不匹配"]
+    assert page.field("一证通账号").attrs["value"] == account
+    assert idp.login(seeded["account"], PASSWORD).status_code == 302
+
+
+def test_forgot_password_field_rules(idp: IdpDriver) -> None:
+    page = rejected(post_forgot(idp, account="", legal_person_id_number="", new_password=""))
+    assert page.error_of("一证通账号") == "请输入一证通账号"
+    assert page.error_of("法人代表身份证号") == "请填写企业法人代表身份证号"
+    assert page.error_of("新密码") == "请设置新密码"
+    weak = rejected(post_forgot(idp, account="a_user", legal_person_id_number="x", new_password="short"))
+    assert weak.error_of("新密码") == "密码须为8-20位，且同时包含字母和数字"
+
+
+def test_forgot_password_lifts_a_lockout(idp: IdpDriver) -> None:
+    seeded = idp.seed_account()
+    for _ in range(5):
+        idp.login(seeded["account"], "Wrong0000")
+    assert page_of(idp.login(seeded["account"], PASSWORD)).alerts() == ["密码错误次数过多，账号已锁定，请30分钟后再试"]
+    post_forgot(
+        idp,
+        account=seeded["account"],
+        legal_person_id_number=seeded["legal_person_id_number"],
+        new_password="Fresh0001",
+    )
+    assert idp.login(seeded["account"], "Fresh0001").status_code == 302
