@@ -1,1 +1,91 @@
-"""Bundled mocks of the platform (北京市中小企业公共服务平台) and the identity provider (一证通)."""
+"""Bundled mocks of the platform (北京市中小企业公共服务平台) and the identity provider (一证通).
+
+This module is the mocks' public interface for the harness: start both servers
+wired to each other, and get typed clients for their control interfaces.
+Nothing here imports from the harness (pages/, steps/, fixtures/).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from mock_servers.common.control import ControlError
+from mock_servers.common.server import LOOPBACK, PortInUseError, RunningServer
+from mock_servers.idp.client import IdpControl
+from mock_servers.idp.server import start_idp
+from mock_servers.platform.client import PlatformControl
+from mock_servers.platform.server import start_platform
+
+__all__ = [
+    "ControlError",
+    "IdpControl",
+    "MockServers",
+    "PlatformControl",
+    "PortInUseError",
+    "start_mock_servers",
+]
+
+PLATFORM_CLIENT_ID = "smebj-platform"
+CALLBACK_PATH = "/auth/yzt/callback"
+
+
+@dataclass
+class MockServers:
+    """The platform and the identity provider, running and registered with each other."""
+
+    platform: RunningServer
+    idp: RunningServer
+    platform_control: PlatformControl
+    idp_control: IdpControl
+
+    @property
+    def platform_url(self) -> str:
+        return self.platform.url
+
+    @property
+    def idp_url(self) -> str:
+        return self.idp.url
+
+    def reset(self) -> None:
+        """Forget everything a test changed (accounts, sessions, bindings, clock, faults)."""
+        self.platform_control.reset()
+        self.idp_control.reset()
+
+    def stop(self) -> None:
+        self.platform_control.close()
+        self.idp_control.close()
+        self.platform.stop()
+        self.idp.stop()
+
+
+def start_mock_servers(host: str = LOOPBACK, platform_port: int = 0, idp_port: int = 0) -> MockServers:
+    """Start the IdP, then the platform as its OIDC client, and register the client at the IdP.
+
+    Port 0 lets the system pick free ports, which is what parallel test workers need.
+    """
+    idp = start_idp(host=host, port=idp_port)
+    client_secret = secrets.token_urlsafe(24)
+    try:
+        platform = start_platform(
+            idp_url=idp.url,
+            client_id=PLATFORM_CLIENT_ID,
+            client_secret=client_secret,
+            host=host,
+            port=platform_port,
+        )
+    except BaseException:
+        idp.stop()
+        raise
+    idp_control = IdpControl(idp.url)
+    idp_control.register_client(
+        client_id=PLATFORM_CLIENT_ID,
+        client_secret=client_secret,
+        redirect_uris=[platform.url + CALLBACK_PATH],
+    )
+    return MockServers(
+        platform=platform,
+        idp=idp,
+        platform_control=PlatformControl(platform.url),
+        idp_control=idp_control,
+    )

@@ -133,6 +133,8 @@ def back_to_login_and_log_in(page: Page, idp_control: IdpControl, yzt_account: Y
 @when('我选择"口令登录"，输入一证通账号、密码和验证码登录')
 def log_in_with_password(page: Page, idp_control: IdpControl, yzt_account: YztAccount) -> None:
     login = IdpLoginPage(page)
+    # Choosing the tab reloads the page with a new captcha: solve the one on show after it.
+    login.choose_tab("口令登录")
     login.log_in_with_password(yzt_account.account, yzt_account.password, solve(login.captcha, idp_control))
 
 

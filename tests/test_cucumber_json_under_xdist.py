@@ -51,7 +51,9 @@ def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *plugin_arg
     pytester.makepyfile(test_report=STEPS)
     pytester.makeini("[pytest]\nmarkers =\n    W1: spec item\n")
     report = pytester.path / "cucumber.json"
-    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider", *plugin_args, f"--cucumberjson={report}")
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "-p", "no:cacheprovider", *plugin_args, f"--cucumberjson={report}"
+    )
     result.assert_outcomes(passed=1, failed=1)
     features: list[dict[str, object]] = json.loads(report.read_text(encoding="utf-8"))
     return features

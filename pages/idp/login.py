@@ -44,8 +44,7 @@ class IdpLoginPage:
         self.other_login(name).click()
 
     def log_in_with_password(self, account: str, password: str, captcha_answer: str) -> None:
-        """口令登录: 一证通账号, 一证通密码, 验证码, 登录."""
-        self.choose_tab("口令登录")
+        """口令登录 (the tab must be on show): 一证通账号, 一证通密码, 验证码, 登录."""
         self.username.fill(account)
         self.password.fill(password)
         self.captcha.fill(captcha_answer)

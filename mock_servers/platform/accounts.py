@@ -1,0 +1,131 @@
+"""Platform account rules: registration (用户注册), login (用户登录), password storage.
+
+Shared by the website and the control interface (a seeded account obeys the same rules as
+one registered through the form, so test data cannot be something a person could never
+create).  The messages are the pages' exact texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from mock_servers.platform.state import PlatformStore, User, UserConflictError
+
+MSG_USERNAME_EMPTY = "请输入用户名"
+MSG_USERNAME_FORMAT = "用户名须为4-20位字母、数字或下划线，以字母开头"
+MSG_USERNAME_TAKEN = "该用户名已被注册"
+MSG_MOBILE_EMPTY = "请输入手机号码"
+MSG_MOBILE_FORMAT = "手机号码格式不正确"
+MSG_MOBILE_TAKEN = "该手机号码已被注册"
+MSG_PASSWORD_EMPTY = "请输入密码"
+MSG_PASSWORD_FORMAT = "密码须为6-20位字母和数字的组合"
+MSG_PASSWORD_MISMATCH = "两次输入的密码不一致"
+MSG_AGREEMENT = "请阅读并同意用户服务协议和隐私协议"
+MSG_REGISTERED = "注册成功，请登录"
+MSG_LOGIN_ID_EMPTY = "请输入用户名/手机号码"
+MSG_LOGIN_FAILED = "用户名或密码错误"
+
+# Explicit ASCII classes: Python's \d and \w also match full-width and other Unicode digits/letters.
+USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,19}")
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+PASSWORD_PATTERN = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{6,20}")
+
+# A mock needs salted hashes (no plain passwords in memory dumps or logs), not a slow KDF:
+# a low iteration count keeps registration and login fast in the test suite.
+_PBKDF2_ITERATIONS = 1_000
+
+FieldErrors = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the 用户注册 form carries (field names are the form's ``name`` attributes)."""
+
+    username: str
+    mobile: str
+    password: str
+    password_confirm: str
+    agreed: bool
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _PBKDF2_ITERATIONS)
+    return f"pbkdf2_sha256${_PBKDF2_ITERATIONS}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, iterations, salt_hex, digest_hex = stored.split("$")
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt_hex), int(iterations))
+    except ValueError:
+        return False
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def check_registration(store: PlatformStore, form: Registration) -> FieldErrors:
+    """One message per field, first failing rule wins; empty when the form is acceptable."""
+    errors: FieldErrors = {}
+    if not form.username:
+        errors["username"] = MSG_USERNAME_EMPTY
+    elif not USERNAME_PATTERN.fullmatch(form.username):
+        errors["username"] = MSG_USERNAME_FORMAT
+    elif store.get_user(form.username) is not None:
+        errors["username"] = MSG_USERNAME_TAKEN
+
+    if not form.mobile:
+        errors["mobile"] = MSG_MOBILE_EMPTY
+    elif not MOBILE_PATTERN.fullmatch(form.mobile):
+        errors["mobile"] = MSG_MOBILE_FORMAT
+    elif store.find_user_by_mobile(form.mobile) is not None:
+        errors["mobile"] = MSG_MOBILE_TAKEN
+
+    if not form.password:
+        errors["password"] = MSG_PASSWORD_EMPTY
+    elif not PASSWORD_PATTERN.fullmatch(form.password):
+        errors["password"] = MSG_PASSWORD_FORMAT
+    elif form.password_confirm != form.password:
+        errors["password_confirm"] = MSG_PASSWORD_MISMATCH
+
+    if not form.agreed:
+        errors["agree"] = MSG_AGREEMENT
+    return errors
+
+
+def register(store: PlatformStore, form: Registration, now: datetime) -> tuple[User | None, FieldErrors]:
+    """Create the account if every rule passes; otherwise store nothing and say why."""
+    errors = check_registration(store, form)
+    if errors:
+        return None, errors
+    try:
+        user = store.add_user(form.username, form.mobile, hash_password(form.password), now)
+    except UserConflictError as conflict:
+        # Someone took the name or number between the check and the insert (two tabs, two threads).
+        if conflict.field_name == "username":
+            return None, {"username": MSG_USERNAME_TAKEN}
+        return None, {"mobile": MSG_MOBILE_TAKEN}
+    return user, {}
+
+
+def authenticate(store: PlatformStore, login_id: str, password: str) -> User | None:
+    """The account for 用户名/手机号码 + 密码, or None (one answer for unknown account and wrong password)."""
+    user = store.get_user(login_id)
+    if user is None and MOBILE_PATTERN.fullmatch(login_id):
+        user = store.find_user_by_mobile(login_id)
+    if user is None:
+        # Spend the same work as a real check so that timing does not tell which accounts exist.
+        verify_password(password, hash_password("timing-equaliser"))
+        return None
+    return user if verify_password(password, user.password_hash) else None
+
+
+def mask_mobile(mobile: str) -> str:
+    """138****1234, as the 基本信息 card shows it."""
+    if len(mobile) < 7:
+        return mobile
+    return f"{mobile[:3]}****{mobile[-4:]}"

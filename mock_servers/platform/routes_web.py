@@ -1,0 +1,271 @@
+"""The platform website's pages (方式一 of the guide): home, 注册/登录, 个人中心, and the 企业认证 hop.
+
+Route functions only read the request, call the shared modules (``accounts``,
+``certification``) and pick a page; the rules live in those modules so that the app's H5
+pages (a later ``routes_app`` under ``/m/``) can reuse them.
+
+Forms are read with ``request.form()`` rather than declared parameters: a missing or
+garbled field must give the form back with a message, not FastAPI's 422 JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_never
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from mock_servers.platform import accounts
+from mock_servers.platform.browser import BROWSER_HINT, is_recommended_browser
+from mock_servers.platform.certification import (
+    AccountHasOtherEnterprise,
+    BoundToOther,
+    Certified,
+    Outcome,
+    ProviderError,
+    ProviderUnavailable,
+    StateInvalid,
+    TokenRejected,
+)
+from mock_servers.platform.context import PlatformContext
+from mock_servers.platform.sso import IdpUnavailableError
+from mock_servers.platform.web import (
+    clear_session_cookie,
+    current_username,
+    ensure_session,
+    form_text,
+    format_beijing,
+    local_path_or_none,
+    login_url_for,
+    render,
+    require_user,
+    session_id,
+    set_session_cookie,
+)
+
+PROFILE_PATH = "/user/home/profile"
+START_PATH = "/auth/yzt/start"
+
+MSG_INCOMPLETE = "企业认证未完成"
+MSG_STATE_INVALID = "认证请求已失效，请重新认证"
+MSG_IDP_UNAVAILABLE = "统一身份认证平台暂时无法访问，请稍后重试"
+MSG_IDP_ERROR = "统一身份认证平台未完成认证，请重新认证"
+MSG_TOKEN_REJECTED = "统一身份认证平台返回的认证结果未通过校验，请重新认证"
+MSG_BOUND_TO_OTHER = "该企业已被其他用户绑定"
+# The guide's answer to Q1 (常见问题), in the contract's wording.
+ADVICE_BOUND_TO_OTHER = (
+    "请咨询贵公司相关人员是否有过绑定，获取已被绑定的平台账号和密码，并用该账号重新登录平台网站或者APP，"
+    "进行后续相关操作。若找不到已被绑定的平台账号和密码，需要申请解绑处理，"
+    "请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
+)
+MSG_ACCOUNT_HAS_OTHER = "您的平台账号已认证其他企业，一个平台账号只能认证一家企业"
+ADVICE_ACCOUNT_HAS_OTHER = "如需变更认证企业，请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
+
+# Simple pages of 个人中心 and 我的主页 that the guide's path passes by: (title, breadcrumb parents, text).
+_SIMPLE_USER_PAGES: dict[str, tuple[str, list[tuple[str, str]], str]] = {
+    "/user/services": ("我的服务", [("个人中心", "/user/center")], "您还没有申请过服务。"),
+    "/user/settings": ("账号设置", [("个人中心", "/user/center")], "如需修改手机号码或密码，请联系呼叫中心。"),
+    "/user/home/favorites": (
+        "我的收藏",
+        [("个人中心", "/user/center"), ("我的主页", "/user/home")],
+        "您还没有收藏任何政策或服务。",
+    ),
+}
+
+
+def web_router(ctx: PlatformContext) -> APIRouter:
+    router = APIRouter()
+
+    # --- home and static pages ------------------------------------------------------------
+
+    @router.get("/", summary="首页")
+    def home(request: Request) -> Response:
+        hint = None if is_recommended_browser(request.headers.get("user-agent")) else BROWSER_HINT
+        return render(ctx, request, "home.html", {"browser_hint": hint})
+
+    @router.get("/agreement/{kind}", summary="用户服务协议 / 隐私协议")
+    def agreement(request: Request, kind: str) -> Response:
+        titles = {"service": "用户服务协议", "privacy": "隐私协议"}
+        if kind not in titles:
+            return render(
+                ctx, request, "error.html", {"title": "页面不存在", "message": "您访问的页面不存在。"}, status_code=404
+            )
+        return render(ctx, request, "agreement.html", {"title": titles[kind]})
+
+    # --- 注册 / 登录 / 退出 ------------------------------------------------------------------
+
+    @router.get("/register", summary="用户注册")
+    def register_page(request: Request) -> Response:
+        return render(ctx, request, "register.html", {"values": {}, "errors": {}})
+
+    @router.post("/register")
+    async def register_submit(request: Request) -> Response:
+        form = await request.form()
+        registration = accounts.Registration(
+            username=form_text(form, "username").strip(),
+            mobile=form_text(form, "mobile").strip(),
+            password=form_text(form, "password"),
+            password_confirm=form_text(form, "password_confirm"),
+            agreed=bool(form_text(form, "agree")),
+        )
+        user, errors = accounts.register(ctx.store, registration, ctx.clock.now())
+        if user is None:
+            # Give back what was typed, except the passwords.
+            values = {"username": registration.username, "mobile": registration.mobile, "agree": registration.agreed}
+            return render(ctx, request, "register.html", {"values": values, "errors": errors})
+        response = RedirectResponse("/login", status_code=303)
+        ctx.store.push_flash(ensure_session(ctx, request, response), accounts.MSG_REGISTERED)
+        return response
+
+    @router.get("/login", summary="用户登录")
+    def login_page(request: Request) -> Response:
+        next_path = local_path_or_none(request.query_params.get("next"))
+        return render(ctx, request, "login.html", {"values": {}, "errors": {}, "next": next_path})
+
+    @router.post("/login")
+    async def login_submit(request: Request) -> Response:
+        form = await request.form()
+        login_id = form_text(form, "login_id").strip()
+        password = form_text(form, "password")
+        next_path = local_path_or_none(form_text(form, "next") or request.query_params.get("next"))
+        errors: dict[str, str] = {}
+        if not login_id:
+            errors["login_id"] = accounts.MSG_LOGIN_ID_EMPTY
+        if not password:
+            errors["password"] = accounts.MSG_PASSWORD_EMPTY
+        user = None if errors else accounts.authenticate(ctx.store, login_id, password)
+        if user is None:
+            if not errors:
+                errors["form"] = accounts.MSG_LOGIN_FAILED
+            context = {"values": {"login_id": login_id}, "errors": errors, "next": next_path}
+            return render(ctx, request, "login.html", context)
+        # A fresh session id at login (no session fixation); whatever the old session held —
+        # including half-done 企业认证 requests of another account — is dropped with it.
+        old = session_id(ctx, request)
+        if old is not None:
+            ctx.store.delete_session(old)
+        response = RedirectResponse(next_path or "/", status_code=303)
+        set_session_cookie(ctx, response, ctx.store.create_session(user.username))
+        return response
+
+    @router.post("/logout", summary="退出登录")
+    def logout(request: Request) -> Response:
+        old = session_id(ctx, request)
+        if old is not None:
+            ctx.store.delete_session(old)
+        response = RedirectResponse("/", status_code=303)
+        clear_session_cookie(ctx, response)
+        return response
+
+    # --- 个人中心 → 我的主页 → 个人主页 ------------------------------------------------------
+
+    @router.get("/user", include_in_schema=False)
+    def user_root(request: Request) -> Response:
+        require_user(ctx, request)
+        return RedirectResponse("/user/center", status_code=303)
+
+    @router.get("/user/center", summary="个人中心")
+    def user_center(request: Request) -> Response:
+        require_user(ctx, request)
+        return render(ctx, request, "user_center.html")
+
+    @router.get("/user/home", summary="我的主页")
+    def user_home(request: Request) -> Response:
+        require_user(ctx, request)
+        return render(ctx, request, "user_home.html")
+
+    @router.get(PROFILE_PATH, summary="个人主页 (基本信息, 认证信息)")
+    def user_profile(request: Request) -> Response:
+        username = require_user(ctx, request)
+        user = ctx.store.get_user(username)
+        binding = ctx.store.binding_for_user(username)
+        context = {
+            "username": username,
+            "masked_mobile": accounts.mask_mobile(user.mobile) if user else "",
+            "binding": binding,
+            "certified_at": format_beijing(binding.bound_at) if binding else None,
+            "start_path": START_PATH,
+        }
+        return render(ctx, request, "user_profile.html", context)
+
+    def simple_user_page(path: str) -> None:
+        title, parents, text = _SIMPLE_USER_PAGES[path]
+
+        @router.get(path, summary=title)
+        def page(request: Request) -> Response:
+            require_user(ctx, request)
+            return render(ctx, request, "user_page.html", {"title": title, "parents": parents, "text": text})
+
+    for simple_path in _SIMPLE_USER_PAGES:
+        simple_user_page(simple_path)
+
+    # --- 北京市企业认证 (SSO with the 一证通 IdP) -----------------------------------------------
+
+    # Plain ``def``: these talk to the IdP with a blocking client, so FastAPI runs them in its
+    # thread pool and a slow IdP does not stall the event loop (and every other page with it).
+    @router.get(START_PATH, summary="北京市企业认证: go to the IdP")
+    def certification_start(request: Request) -> Response:
+        require_user(ctx, request)
+        sid = session_id(ctx, request)
+        if sid is None:  # the session vanished since require_user (a reset in between)
+            return RedirectResponse(login_url_for(START_PATH), status_code=303)
+        try:
+            url = ctx.certification.begin(sid, return_to=PROFILE_PATH)
+        except IdpUnavailableError as error:
+            return _render_outcome(ctx, request, ProviderUnavailable(detail=str(error)))
+        return RedirectResponse(url, status_code=303)
+
+    @router.get("/auth/yzt/callback", summary="Redirect URI of the 一证通 IdP")
+    def certification_callback(request: Request) -> Response:
+        params = request.query_params
+        outcome = ctx.certification.complete(
+            session_id(ctx, request),
+            state=params.get("state"),
+            code=params.get("code"),
+            error=params.get("error"),
+            error_description=params.get("error_description"),
+        )
+        return _render_outcome(ctx, request, outcome)
+
+    return router
+
+
+def _render_outcome(ctx: PlatformContext, request: Request, outcome: Outcome) -> Response:
+    """The page for each way a 企业认证 round trip can end."""
+    page: dict[str, Any] = {"heading": MSG_INCOMPLETE, "detail": None, "advice": None, "retry": True}
+    match outcome:
+        case Certified(return_to=return_to):
+            return RedirectResponse(return_to, status_code=303)
+        case StateInvalid():
+            page |= {"message": MSG_STATE_INVALID}
+            status = 400
+        case ProviderError(error=error, description=description):
+            detail = f"错误代码：{error}" + (f"（{description}）" if description else "")
+            page |= {"message": MSG_IDP_ERROR, "detail": detail}
+            status = 400
+        case ProviderUnavailable():
+            page |= {"message": MSG_IDP_UNAVAILABLE}
+            status = 502
+        case TokenRejected(reason=reason):
+            page |= {"message": MSG_TOKEN_REJECTED, "detail": f"原因：{reason}"}
+            status = 502
+        case BoundToOther(enterprise_name=name, credit_code=code):
+            page |= {
+                "message": MSG_BOUND_TO_OTHER,
+                "detail": f"企业名称：{name}（统一社会信用代码：{code}）",
+                "advice": ADVICE_BOUND_TO_OTHER,
+                "retry": False,
+            }
+            status = 409
+        case AccountHasOtherEnterprise(binding=binding):
+            page |= {
+                "message": MSG_ACCOUNT_HAS_OTHER,
+                "detail": f"已认证企业：{binding.enterprise_name}",
+                "advice": ADVICE_ACCOUNT_HAS_OTHER,
+                "retry": False,
+            }
+            status = 409
+        case _:
+            assert_never(outcome)
+    page["logged_in"] = current_username(ctx, request) is not None
+    return render(ctx, request, "auth_result.html", page, status_code=status)

@@ -1,0 +1,273 @@
+"""In-memory state of the platform mock: accounts, browser sessions, enterprise bindings, faults.
+
+Everything a test can change lives in one :class:`PlatformStore` guarded by one lock, so
+that the control interface, the website and (later) the app pages see one consistent
+picture even when uvicorn serves requests from several threads.  Values handed out are
+frozen dataclasses: a caller can keep them without racing later changes.
+
+The binding rule (企业认证绑定) is enforced here, in :meth:`PlatformStore.bind`, because
+"is this enterprise bound already?" and "bind it" must happen under the same lock.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+# A user may click 北京市企业认证 in several tabs; each tab's round trip must still find its
+# authorization request.  A few are plenty, and the cap keeps a session from growing without end.
+MAX_PENDING_AUTHORIZATIONS = 5
+
+
+def normalize_credit_code(code: str) -> str:
+    """统一社会信用代码/组织机构代码 as stored and compared: trimmed, upper case (as the IdP issues it)."""
+    return code.strip().upper()
+
+
+@dataclass(frozen=True)
+class User:
+    """A platform account (平台账户), not to be confused with a 一证通 account at the IdP."""
+
+    username: str
+    mobile: str
+    password_hash: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True)
+class Binding:
+    """An enterprise bound to a platform account: the account is 已认证 for that enterprise."""
+
+    credit_code: str
+    enterprise_name: str
+    username: str
+    bound_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    """What the platform remembers between sending the browser to the IdP and its return.
+
+    ``return_to`` is where the browser lands after success, so that the website and the
+    app pages can share one callback.
+    """
+
+    state: str
+    nonce: str
+    code_verifier: str
+    return_to: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Faults injected through the control interface."""
+
+    down: bool = False
+
+
+@dataclass
+class _Session:
+    username: str | None
+    flashes: list[str] = field(default_factory=list)
+    # Insertion-ordered, so the oldest request is the one dropped when the cap is reached.
+    pending: dict[str, PendingAuthorization] = field(default_factory=dict)
+
+
+class UserConflictError(Exception):
+    """The username or the mobile number already belongs to an account."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(f"{field_name} already registered")
+        self.field_name = field_name
+
+
+class UnknownUserError(Exception):
+    """No account with that username."""
+
+
+class BindOutcome(Enum):
+    BOUND = "bound"
+    ALREADY_BOUND = "already_bound"
+    TAKEN_BY_OTHER = "taken_by_other"
+    USER_HAS_OTHER_ENTERPRISE = "user_has_other_enterprise"
+
+
+@dataclass(frozen=True)
+class BindResult:
+    """The outcome, and the binding that decided it (new, the user's own, or the other account's)."""
+
+    outcome: BindOutcome
+    binding: Binding
+
+
+def _user_key(username: str) -> str:
+    # Usernames are unique regardless of case, as on most portals: "Alice" and "alice" are one account.
+    return username.casefold()
+
+
+class PlatformStore:
+    """All mutable state of one platform mock instance."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users: dict[str, User] = {}
+        self._sessions: dict[str, _Session] = {}
+        self._bindings: dict[str, Binding] = {}
+        self._faults = Faults()
+
+    def reset(self) -> None:
+        """Forget accounts, sessions, bindings and faults."""
+        with self._lock:
+            self._users.clear()
+            self._sessions.clear()
+            self._bindings.clear()
+            self._faults = Faults()
+
+    # --- accounts -------------------------------------------------------------------------
+
+    def add_user(self, username: str, mobile: str, password_hash: str, now: datetime) -> User:
+        """Store a new account; :class:`UserConflictError` if the username or mobile is taken."""
+        with self._lock:
+            if _user_key(username) in self._users:
+                raise UserConflictError("username")
+            if any(user.mobile == mobile for user in self._users.values()):
+                raise UserConflictError("mobile")
+            user = User(username=username, mobile=mobile, password_hash=password_hash, registered_at=now)
+            self._users[_user_key(username)] = user
+            return user
+
+    def get_user(self, username: str) -> User | None:
+        with self._lock:
+            return self._users.get(_user_key(username))
+
+    def find_user_by_mobile(self, mobile: str) -> User | None:
+        with self._lock:
+            return next((user for user in self._users.values() if user.mobile == mobile), None)
+
+    # --- sessions -------------------------------------------------------------------------
+
+    def create_session(self, username: str | None = None) -> str:
+        """A new session under a fresh random id (the cookie value)."""
+        session_id = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions[session_id] = _Session(username=username)
+        return session_id
+
+    def session_exists(self, session_id: str) -> bool:
+        with self._lock:
+            return session_id in self._sessions
+
+    def session_username(self, session_id: str | None) -> str | None:
+        """The logged-in account of a session, or None (anonymous, unknown or absent session)."""
+        if session_id is None:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None or session.username is None:
+                return None
+            # The account may have been removed by a reset since the session was made.
+            user = self._users.get(_user_key(session.username))
+            return user.username if user else None
+
+    def delete_session(self, session_id: str) -> None:
+        with self._lock:
+            self._sessions.pop(session_id, None)
+
+    def push_flash(self, session_id: str, message: str) -> None:
+        """A one-time message for the next page this session sees."""
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is not None:
+                session.flashes.append(message)
+
+    def pop_flashes(self, session_id: str | None) -> list[str]:
+        if session_id is None:
+            return []
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return []
+            flashes, session.flashes = session.flashes, []
+            return flashes
+
+    def add_pending_authorization(self, session_id: str, pending: PendingAuthorization) -> None:
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return
+            while len(session.pending) >= MAX_PENDING_AUTHORIZATIONS:
+                del session.pending[next(iter(session.pending))]
+            session.pending[pending.state] = pending
+
+    def take_pending_authorization(self, session_id: str | None, state: str) -> PendingAuthorization | None:
+        """Remove and return the request with this state: a state is good for one callback only."""
+        if session_id is None:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None:
+                return None
+            return session.pending.pop(state, None)
+
+    # --- bindings -------------------------------------------------------------------------
+
+    def bind(self, credit_code: str, enterprise_name: str, username: str, now: datetime) -> BindResult:
+        """Bind an enterprise to an account, unless that would break a rule.
+
+        One enterprise is bound to at most one platform account (the guide's "该企业已被其他用户绑定"),
+        and one account shows one enterprise in its 认证信息.  A refused bind changes nothing.
+        Binding again the same pair is not an error: the user simply certified twice.
+        """
+        code = normalize_credit_code(credit_code)
+        with self._lock:
+            user = self._users.get(_user_key(username))
+            if user is None:
+                raise UnknownUserError(username)
+            existing = self._bindings.get(code)
+            if existing is not None:
+                if _user_key(existing.username) == _user_key(user.username):
+                    return BindResult(BindOutcome.ALREADY_BOUND, existing)
+                return BindResult(BindOutcome.TAKEN_BY_OTHER, existing)
+            own = self._binding_of(user.username)
+            if own is not None:
+                return BindResult(BindOutcome.USER_HAS_OTHER_ENTERPRISE, own)
+            binding = Binding(credit_code=code, enterprise_name=enterprise_name, username=user.username, bound_at=now)
+            self._bindings[code] = binding
+            return BindResult(BindOutcome.BOUND, binding)
+
+    def binding_for_user(self, username: str) -> Binding | None:
+        with self._lock:
+            return self._binding_of(username)
+
+    def _binding_of(self, username: str) -> Binding | None:
+        key = _user_key(username)
+        return next((b for b in self._bindings.values() if _user_key(b.username) == key), None)
+
+    def get_binding(self, credit_code: str) -> Binding | None:
+        with self._lock:
+            return self._bindings.get(normalize_credit_code(credit_code))
+
+    def bindings(self) -> list[Binding]:
+        with self._lock:
+            return sorted(self._bindings.values(), key=lambda b: (b.bound_at, b.credit_code))
+
+    def unbind(self, credit_code: str) -> bool:
+        """解绑 (done by the call center): True if there was a binding."""
+        with self._lock:
+            return self._bindings.pop(normalize_credit_code(credit_code), None) is not None
+
+    # --- faults ---------------------------------------------------------------------------
+
+    @property
+    def faults(self) -> Faults:
+        with self._lock:
+            return self._faults
+
+    def set_faults(self, faults: Faults) -> Faults:
+        with self._lock:
+            self._faults = faults
+            return faults

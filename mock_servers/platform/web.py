@@ -1,0 +1,123 @@
+"""Plumbing shared by the platform's server-rendered pages (website now, app H5 pages later).
+
+Sessions are server-side (:class:`~mock_servers.platform.state.PlatformStore`); the browser
+only holds a random id in an httponly, SameSite=Lax cookie.  Pages that need a logged-in
+user raise :class:`LoginRequired`, which the app turns into a 303 to the login page with
+``next`` set to where the user was going.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request, Response
+from starlette.datastructures import FormData, UploadFile
+
+from mock_servers.common.clock import BEIJING
+from mock_servers.platform.context import PlatformContext
+
+SITE_NAME = "北京市中小企业公共服务平台"
+SESSION_COOKIE = "smebj_session"
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in user; ``login_url`` brings them back afterwards."""
+
+    def __init__(self, login_url: str) -> None:
+        super().__init__(login_url)
+        self.login_url = login_url
+
+
+def session_id(ctx: PlatformContext, request: Request) -> str | None:
+    """The request's session id if it names a live session (stale or forged ids count as none)."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if value and ctx.store.session_exists(value):
+        return value
+    return None
+
+
+def current_username(ctx: PlatformContext, request: Request) -> str | None:
+    return ctx.store.session_username(session_id(ctx, request))
+
+
+def ensure_session(ctx: PlatformContext, request: Request, response: Response) -> str:
+    """The request's session, or a new anonymous one whose cookie goes out with ``response``."""
+    existing = session_id(ctx, request)
+    if existing is not None:
+        return existing
+    created = ctx.store.create_session()
+    set_session_cookie(ctx, response, created)
+    return created
+
+
+def set_session_cookie(ctx: PlatformContext, response: Response, value: str) -> None:
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="lax", secure=ctx.secure_cookies, path="/")
+
+
+def clear_session_cookie(ctx: PlatformContext, response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=ctx.secure_cookies, path="/")
+
+
+def login_url_for(target: str, login_path: str = "/login") -> str:
+    return f"{login_path}?{urlencode({'next': target})}"
+
+
+def requested_path(request: Request) -> str:
+    """Path and query of the request, as ``next`` carries them."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def require_user(ctx: PlatformContext, request: Request, login_path: str = "/login") -> str:
+    username = current_username(ctx, request)
+    if username is None:
+        raise LoginRequired(login_url_for(requested_path(request), login_path))
+    return username
+
+
+def local_path_or_none(value: str | None) -> str | None:
+    """``value`` if it is a path on this site, else None: ``next`` must never lead off-site.
+
+    "//evil.example" and "/\\evil.example" are protocol-relative to browsers (they turn the
+    backslash into a slash), and "http://…" is absolute, so only "/" followed by something
+    else counts.  Control characters and whitespace are refused too, as browsers strip them.
+    """
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if "\\" in value or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return None
+    return value
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field of a submitted form; absent fields and stray file parts read as empty."""
+    value = form.get(name)
+    if value is None or isinstance(value, UploadFile):
+        return ""
+    return value
+
+
+def format_beijing(moment: datetime) -> str:
+    """A timestamp as the pages show it: Beijing time, to the second."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def render(
+    ctx: PlatformContext,
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    """Render a page with what every page's layout needs (site name, who is logged in, flashes)."""
+    sid = session_id(ctx, request)
+    page: dict[str, Any] = {
+        "site_name": SITE_NAME,
+        "current_user": ctx.store.session_username(sid),
+        "flashes": ctx.store.pop_flashes(sid),
+    }
+    page.update(context or {})
+    return ctx.templates.TemplateResponse(request, template, page, status_code=status_code)
