@@ -134,7 +134,7 @@ def test_register_page_fields(client: TestClient) -> None:
         ("password", "密码"),
         ("password_confirm", "确认密码"),
     ]:
-        assert f'<label for="{field_id}">{label}<span class="required" aria-hidden="true">*</span></label>' in html
+        assert f'<label for="{field_id}">{label}</label><span class="required" aria-hidden="true">*</span>' in html
     assert 'placeholder="4-20位字母、数字或下划线，以字母开头"' in input_tag(html, "username")
     assert 'placeholder="6-20位字母和数字的组合"' in input_tag(html, "password")
     assert '<label for="agree">我已阅读并同意《用户服务协议》和《隐私协议》</label>' in html
@@ -264,8 +264,8 @@ def test_register_success_goes_to_login_which_says_so_once(client: TestClient) -
 def test_login_page(client: TestClient) -> None:
     html = client.get("/login").text
     assert re.search(r"<h1[^>]*>用户登录</h1>", html)
-    assert '<label for="login_id">用户名/手机号码<span class="required" aria-hidden="true">*</span></label>' in html
-    assert '<label for="password">密码<span class="required" aria-hidden="true">*</span></label>' in html
+    assert '<label for="login_id">用户名/手机号码</label><span class="required" aria-hidden="true">*</span>' in html
+    assert '<label for="password">密码</label><span class="required" aria-hidden="true">*</span>' in html
     assert '<button type="submit" class="button button-primary button-block">登录</button>' in html
     assert '<a href="/register">立即注册</a>' in html
 
