@@ -1,0 +1,1 @@
+"""Checks of the harness itself: browser choice, test data, clock rule, reports."""
