@@ -9,20 +9,30 @@ Errors are JSON ``{"detail": …}`` sentences that say what to do next.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mock_servers.common.control import clock_router
-from mock_servers.idp.state import Account, AccountExistsError, Captcha, Faults, IdpStore, OidcClient
+from mock_servers.idp.state import (
+    Account,
+    AccountExistsError,
+    Captcha,
+    Faults,
+    IdpStore,
+    LegalIdentity,
+    OidcClient,
+)
 from mock_servers.idp.validation import (
     is_valid_credit_code,
     is_valid_legal_person_id,
     normalize_code,
     normalize_id_number,
 )
+
+_T = TypeVar("_T")
 
 
 class SeedAccount(BaseModel):
@@ -72,6 +82,16 @@ class SeedAccount(BaseModel):
             raise ValueError(f"legal_person_id_number {self.legal_person_id_number!r} is not {expected}")
         self.legal_person_id_number = normalize_id_number(self.legal_person_id_number)
         return self
+
+    def legal_identity(self) -> LegalIdentity:
+        """The enterprise and legal representative, as the registration wizard's step 1 records them."""
+        return LegalIdentity(
+            enterprise_name=self.enterprise_name,
+            credit_code=self.credit_code,
+            legal_person_name=self.legal_person_name,
+            legal_person_id_type=self.legal_person_id_type,
+            legal_person_id_number=self.legal_person_id_number,
+        )
 
 
 class AccountView(BaseModel):
@@ -174,11 +194,7 @@ def control_app(store: IdpStore) -> FastAPI:
                 account=body.account,
                 password=body.password,
                 mobile=body.mobile,
-                enterprise_name=body.enterprise_name,
-                credit_code=body.credit_code,
-                legal_person_name=body.legal_person_name,
-                legal_person_id_type=body.legal_person_id_type,
-                legal_person_id_number=body.legal_person_id_number,
+                identity=body.legal_identity(),
                 reviewed=body.reviewed,
             )
         except AccountExistsError as error:
@@ -189,28 +205,20 @@ def control_app(store: IdpStore) -> FastAPI:
 
     @app.get("/accounts/{account}", response_model=AccountView, summary="Read an account's state")
     def get_account(account: str) -> AccountView:
-        found = store.get_account(account)
-        if found is None:
-            raise HTTPException(
-                status_code=404,
-                detail=(
-                    f"no 一证通 account named {account!r}; "
-                    "register one through the pages or create one with POST /_control/accounts"
-                ),
-            )
+        found = _found(
+            store.get_account(account),
+            f"no 一证通 account named {account!r}; "
+            "register one through the pages or create one with POST /_control/accounts",
+        )
         return AccountView.of(found, store.clock.now())
 
     @app.get("/captchas/{captcha_id}", response_model=CaptchaView, summary="Read a captcha's answer")
     def get_captcha(captcha_id: str) -> CaptchaView:
-        found = store.get_captcha(captcha_id)
-        if found is None:
-            raise HTTPException(
-                status_code=404,
-                detail=(
-                    f"no captcha with id {captcha_id!r}; read the id from the page's hidden captcha_id input "
-                    "(each page render issues a new one; reset forgets them all)"
-                ),
-            )
+        found = _found(
+            store.get_captcha(captcha_id),
+            f"no captcha with id {captcha_id!r}; read the id from the page's hidden captcha_id input "
+            "(each page render issues a new one; reset forgets them all)",
+        )
         return CaptchaView.of(found)
 
     @app.post("/clients", status_code=201, response_model=ClientView, summary="Register (or replace) an OIDC client")
@@ -233,3 +241,10 @@ def control_app(store: IdpStore) -> FastAPI:
         return body
 
     return app
+
+
+def _found(record: _T | None, detail: str) -> _T:
+    """``record``, or a 404 whose ``detail`` says what to do instead."""
+    if record is None:
+        raise HTTPException(status_code=404, detail=detail)
+    return record

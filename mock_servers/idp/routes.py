@@ -9,12 +9,14 @@ and stores nothing.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.templating import Jinja2Templates
 
 from mock_servers.idp import messages, validation
@@ -75,6 +77,18 @@ PASSWORD_TAB: Final = "password"
 WIZARD_STEPS: Final = ("法人身份鉴证", "创建账号", "注册完成")
 
 
+@dataclass(frozen=True)
+class FormState:
+    """What a refused form comes back with: what the user typed (never passwords or captchas) and what is wrong."""
+
+    values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    errors: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    form_error: str | None = None
+
+
+BLANK_FORM: Final = FormState()
+
+
 def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaImages, base_url: str) -> APIRouter:
     router = APIRouter()
     secure_cookies = base_url.lower().startswith("https://")
@@ -86,6 +100,30 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         # Every render of a form gets a fresh captcha: the previous one was
         # used up by the submit that led here (or never shown at all).
         return store.issue_captcha(new_answer()).captcha_id
+
+    def captcha_error(form: FormData) -> str | None:
+        """Use the submitted captcha up (any submit does, right or wrong) and say what is wrong with the answer."""
+        answer = form_text(form, "captcha").strip()
+        if store.consume_captcha(form_text(form, "captcha_id"), answer):
+            return None
+        return messages.CAPTCHA_WRONG if answer else messages.CAPTCHA_REQUIRED
+
+    def render_form(
+        request: Request, template: str, goto: str | None, form: FormState, *, defaults: dict[str, str], **context: Any
+    ) -> HTMLResponse:
+        """A page whose form carries ``goto``: as first shown, or refused with what was typed and what is wrong."""
+        return render(
+            templates,
+            request,
+            template,
+            {
+                "goto": goto or "",
+                "values": {**defaults, **form.values},
+                "errors": dict(form.errors),
+                "form_error": form.form_error,
+                **context,
+            },
+        )
 
     # --- captcha images -----------------------------------------------------
 
@@ -166,9 +204,8 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         form = await request.form()
         username = form_text(form, "username").strip()
         password = form_text(form, "password")
-        answer = form_text(form, "captcha").strip()
         # Any submit uses the captcha up, whatever else is wrong with the form.
-        captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+        captcha_message = captcha_error(form)
 
         def again(*, field: str | None = None, message: str) -> HTMLResponse:
             errors = {field: message} if field else {}
@@ -186,10 +223,8 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             return again(field="username", message=messages.LOGIN_ACCOUNT_REQUIRED)
         if not password:
             return again(field="password", message=messages.LOGIN_PASSWORD_REQUIRED)
-        if not answer:
-            return again(field="captcha", message=messages.CAPTCHA_REQUIRED)
-        if not captcha_ok:
-            return again(field="captcha", message=messages.CAPTCHA_WRONG)
+        if captcha_message:
+            return again(field="captcha", message=captcha_message)
         result, account = store.attempt_login(username, password)
         if result is LoginResult.LOCKED:
             return again(message=messages.ACCOUNT_LOCKED)
@@ -227,39 +262,28 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
 
     # --- 注册 step 1: 法人身份鉴证 -------------------------------------------
 
-    def render_identity(
-        request: Request,
-        *,
-        goto: str | None,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        form_error: str | None = None,
-    ) -> HTMLResponse:
-        return render(
-            templates,
+    def render_identity(request: Request, goto: str | None, form: FormState = BLANK_FORM) -> HTMLResponse:
+        return render_form(
             request,
             "register_identity.html",
-            {
-                "steps": WIZARD_STEPS,
-                "current_step": 0,
-                "goto": goto or "",
-                "values": {"legal_person_id_type": "resident_id", **(values or {})},
-                "errors": errors or {},
-                "form_error": form_error,
-                "captcha_id": new_captcha_id(),
-                "refresh_url": with_goto(REGISTER_PATH, goto),
-                "max_document_mb": validation.DOCUMENT_MAX_BYTES // (1024 * 1024),
-            },
+            goto,
+            form,
+            defaults={"legal_person_id_type": "resident_id"},
+            steps=WIZARD_STEPS,
+            current_step=0,
+            captcha_id=new_captcha_id(),
+            refresh_url=with_goto(REGISTER_PATH, goto),
+            max_document_mb=validation.DOCUMENT_MAX_BYTES // (1024 * 1024),
         )
 
     @router.get(REGISTER_PATH)
     def register_identity_page(request: Request, goto: str | None = None) -> HTMLResponse:
-        return render_identity(request, goto=goto)
+        return render_identity(request, goto)
 
     @router.post(REGISTER_PATH)
     async def register_identity_submit(request: Request) -> Response:
         async with request.form() as form:
-            goto = form_text(form, "goto") or request.query_params.get("goto") or None
+            goto = carried_goto(request, form)
             values = {
                 name: form_text(form, name).strip()
                 for name in ("enterprise_name", "credit_code", "legal_person_name", "legal_person_id_number")
@@ -271,8 +295,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             upload = form.get("document")
             document_name = upload.filename if isinstance(upload, UploadFile) else None
             document_size = await _upload_size(upload) if isinstance(upload, UploadFile) else 0
-            answer = form_text(form, "captcha").strip()
-            captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+            captcha_message = captcha_error(form)
 
         checks = {
             "enterprise_name": validation.enterprise_name_error(values["enterprise_name"]),
@@ -281,14 +304,14 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             "legal_person_id_number": validation.legal_person_id_error(id_type, values["legal_person_id_number"]),
             # Rule R2: a passport or other document needs its scan.
             "document": validation.document_error(document_name, document_size) if id_type == "passport" else None,
-            "captcha": None if captcha_ok else messages.CAPTCHA_REQUIRED if not answer else messages.CAPTCHA_WRONG,
+            "captcha": captcha_message,
         }
         errors = {field: message for field, message in checks.items() if message}
         form_error: str | None = None
         if not errors and store.has_password_account(values["credit_code"], values["legal_person_id_number"]):
             form_error = messages.ONE_ACCOUNT_PER_HANDLER
         if errors or form_error:
-            return render_identity(request, goto=goto, values=values, errors=errors, form_error=form_error)
+            return render_identity(request, goto, FormState(values, errors, form_error))
 
         draft = store.save_identity(
             request.cookies.get(WIZARD_COOKIE),
@@ -316,38 +339,27 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         draft = store.get_draft(request.cookies.get(WIZARD_COOKIE))
         return draft is not None and draft.identity is not None and draft.registered_account is None
 
-    def render_account(
-        request: Request,
-        *,
-        goto: str | None,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        form_error: str | None = None,
-    ) -> HTMLResponse:
-        return render(
-            templates,
+    def render_account(request: Request, goto: str | None, form: FormState = BLANK_FORM) -> HTMLResponse:
+        return render_form(
             request,
             "register_account.html",
-            {
-                "steps": WIZARD_STEPS,
-                "current_step": 1,
-                "goto": goto or "",
-                "values": {"account": "", "mobile": "", **(values or {})},
-                "errors": errors or {},
-                "form_error": form_error,
-            },
+            goto,
+            form,
+            defaults={"account": "", "mobile": ""},
+            steps=WIZARD_STEPS,
+            current_step=1,
         )
 
     @router.get(REGISTER_ACCOUNT_PATH)
     def register_account_page(request: Request, goto: str | None = None) -> Response:
         if not ready_for_account(request):
             return step_one_first(goto)
-        return render_account(request, goto=goto)
+        return render_account(request, goto)
 
     @router.post(REGISTER_ACCOUNT_PATH)
     async def register_account_submit(request: Request) -> Response:
         form = await request.form()
-        goto = form_text(form, "goto") or request.query_params.get("goto") or None
+        goto = carried_goto(request, form)
         if not ready_for_account(request):
             return step_one_first(goto)
         account = form_text(form, "account").strip()
@@ -368,16 +380,16 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         }
         errors = {field: message for field, message in checks.items() if message}
         if errors:
-            return render_account(request, goto=goto, values=values, errors=errors)
+            return render_account(request, goto, FormState(values, errors))
         try:
             store.complete_registration(
                 request.cookies.get(WIZARD_COOKIE), account=account, password=password, mobile=mobile
             )
         except AccountExistsError:
             # Taken between the check above and the insert (another browser).
-            return render_account(request, goto=goto, values=values, errors={"account": messages.ACCOUNT_NAME_TAKEN})
+            return render_account(request, goto, FormState(values, errors={"account": messages.ACCOUNT_NAME_TAKEN}))
         except HandlerAlreadyRegisteredError:
-            return render_account(request, goto=goto, values=values, form_error=messages.ONE_ACCOUNT_PER_HANDLER)
+            return render_account(request, goto, FormState(values, form_error=messages.ONE_ACCOUNT_PER_HANDLER))
         except DraftNotReadyError:
             return step_one_first(goto)
         return RedirectResponse(with_goto(REGISTER_DONE_PATH, goto), status_code=303)
@@ -404,45 +416,34 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
     # --- 找回密码 ------------------------------------------------------------
 
     def render_forgot(
-        request: Request,
-        *,
-        goto: str | None,
-        values: dict[str, str] | None = None,
-        errors: dict[str, str] | None = None,
-        form_error: str | None = None,
-        done: bool = False,
+        request: Request, goto: str | None, form: FormState = BLANK_FORM, *, done: bool = False
     ) -> HTMLResponse:
-        return render(
-            templates,
+        return render_form(
             request,
             "forgot.html",
-            {
-                "goto": goto or "",
-                "values": {"account": "", "legal_person_id_number": "", **(values or {})},
-                "errors": errors or {},
-                "form_error": form_error,
-                "done": done,
-                "done_message": messages.PASSWORD_RESET_DONE,
-                "captcha_id": "" if done else new_captcha_id(),
-                "refresh_url": with_goto(FORGOT_PATH, goto),
-                "back_to_login": login_url(goto),
-            },
+            goto,
+            form,
+            defaults={"account": "", "legal_person_id_number": ""},
+            done=done,
+            done_message=messages.PASSWORD_RESET_DONE,
+            captcha_id="" if done else new_captcha_id(),
+            refresh_url=with_goto(FORGOT_PATH, goto),
+            back_to_login=login_url(goto),
         )
 
     @router.get(FORGOT_PATH)
     def forgot_page(request: Request, goto: str | None = None) -> HTMLResponse:
-        return render_forgot(request, goto=goto)
+        return render_forgot(request, goto)
 
     @router.post(FORGOT_PATH)
     async def forgot_submit(request: Request) -> HTMLResponse:
         form = await request.form()
-        goto = form_text(form, "goto") or request.query_params.get("goto") or None
+        goto = carried_goto(request, form)
         account = form_text(form, "account").strip()
         id_number = form_text(form, "legal_person_id_number").strip()
         password = form_text(form, "new_password")
         confirmation = form_text(form, "new_password_confirm")
-        answer = form_text(form, "captcha").strip()
-        captcha_ok = store.consume_captcha(form_text(form, "captcha_id"), answer)
+        captcha_message = captcha_error(form)
         values = {"account": account, "legal_person_id_number": id_number}
 
         password_error, confirmation_error = validation.new_password_errors(
@@ -453,17 +454,22 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             "legal_person_id_number": None if id_number else messages.LEGAL_PERSON_ID_REQUIRED,
             "new_password": password_error,
             "new_password_confirm": confirmation_error,
-            "captcha": None if captcha_ok else messages.CAPTCHA_REQUIRED if not answer else messages.CAPTCHA_WRONG,
+            "captcha": captcha_message,
         }
         errors = {field: message for field, message in checks.items() if message}
         if errors:
-            return render_forgot(request, goto=goto, values=values, errors=errors)
+            return render_forgot(request, goto, FormState(values, errors))
         # An unknown account answers like a mismatch: the page must not reveal which accounts exist.
         if not store.reset_password(account, id_number, password):
-            return render_forgot(request, goto=goto, values=values, form_error=messages.ACCOUNT_ID_MISMATCH)
-        return render_forgot(request, goto=goto, done=True)
+            return render_forgot(request, goto, FormState(values, form_error=messages.ACCOUNT_ID_MISMATCH))
+        return render_forgot(request, goto, done=True)
 
     return router
+
+
+def carried_goto(request: Request, form: FormData) -> str | None:
+    """The goto a wizard or 找回密码 form carries in its hidden input, else the one in the URL it posts to."""
+    return form_text(form, "goto") or request.query_params.get("goto") or None
 
 
 async def _upload_size(upload: UploadFile) -> int:

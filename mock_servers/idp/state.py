@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 from mock_servers.common.clock import MockClock, add_working_days
 from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number
@@ -45,6 +45,20 @@ _SUBJECT_NAMESPACE: Final = uuid.UUID("5b0c6f3e-1d0a-4c57-9a4e-7a2f1b9e3c11")
 # that no view, repr or log line of the mock can ever show one.  A low
 # iteration count keeps logins fast; this is not protecting real secrets.
 _PBKDF2_ITERATIONS: Final = 2_000
+
+
+class _Expiring(Protocol):
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+_Record = TypeVar("_Record", bound=_Expiring)
+
+
+def _drop_expired(records: dict[str, _Record], *, before: datetime) -> None:
+    """Forget the records that expired before ``before`` (the caller holds the store's lock)."""
+    for key in [key for key, record in records.items() if record.expires_at < before]:
+        del records[key]
 
 
 def account_key(account: str) -> str:
@@ -258,7 +272,10 @@ class IdpStore:
         now = self.clock.now()
         captcha = Captcha(captcha_id=secrets.token_urlsafe(16), answer=answer, expires_at=now + CAPTCHA_TTL)
         with self._lock:
-            self._sweep_captchas(now)
+            _drop_expired(self._captchas, before=now - _RETENTION)
+            # Dicts keep insertion order: beyond the cap, drop the oldest.
+            while len(self._captchas) >= _MAX_CAPTCHAS:
+                del self._captchas[next(iter(self._captchas))]
             self._captchas[captcha.captcha_id] = captcha
         return captcha
 
@@ -280,44 +297,16 @@ class IdpStore:
                 and hmac.compare_digest(answer.strip().upper().encode(), captcha.answer.upper().encode())
             )
 
-    def _sweep_captchas(self, now: datetime) -> None:
-        for captcha_id in [c.captcha_id for c in self._captchas.values() if c.expires_at + _RETENTION < now]:
-            del self._captchas[captcha_id]
-        # Dicts keep insertion order: beyond the cap, drop the oldest.
-        while len(self._captchas) >= _MAX_CAPTCHAS:
-            del self._captchas[next(iter(self._captchas))]
-
     # --- accounts -----------------------------------------------------------
 
     def add_account(
-        self,
-        *,
-        account: str,
-        password: str | None,
-        mobile: str,
-        enterprise_name: str,
-        credit_code: str,
-        legal_person_name: str,
-        legal_person_id_type: IdType,
-        legal_person_id_number: str,
-        reviewed: bool,
+        self, *, account: str, password: str | None, mobile: str, identity: LegalIdentity, reviewed: bool
     ) -> Account:
         """Seed an account directly (control interface); rule R4 is not applied to seeds."""
         now = self.clock.now()
         with self._lock:
             return self._insert_account(
-                account=account,
-                password=password,
-                mobile=mobile,
-                identity=LegalIdentity(
-                    enterprise_name=enterprise_name,
-                    credit_code=credit_code,
-                    legal_person_name=legal_person_name,
-                    legal_person_id_type=legal_person_id_type,
-                    legal_person_id_number=legal_person_id_number,
-                ),
-                now=now,
-                reviewed=reviewed,
+                account=account, password=password, mobile=mobile, identity=identity, now=now, reviewed=reviewed
             )
 
     def get_account(self, account: str) -> Account | None:
@@ -512,8 +501,7 @@ class IdpStore:
             expires_at=now + CODE_TTL,
         )
         with self._lock:
-            for stale in [c.code for c in self._codes.values() if c.expires_at + _RETENTION < now]:
-                del self._codes[stale]
+            _drop_expired(self._codes, before=now - _RETENTION)
             self._codes[code.code] = code
         return code
 
@@ -550,8 +538,8 @@ class IdpStore:
             expires_at=now + ACCESS_TOKEN_TTL,
         )
         with self._lock:
-            for stale in [t.token for t in self._tokens.values() if t.expires_at < now]:
-                del self._tokens[stale]
+            # Unlike captchas and codes, no view shows a token: it goes as soon as it expires.
+            _drop_expired(self._tokens, before=now)
             self._tokens[token.token] = token
         return token
 

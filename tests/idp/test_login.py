@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import FastAPI
 
-from mock_servers.idp import create_app
 from mock_servers.idp.pages import login_url
-from mock_servers.idp.testing import BASE_URL, HtmlPage, IdpDriver, page_of
+from tests.idp.driver import BASE_URL, PASSWORD, HtmlPage, IdpDriver, page_of
 
-PASSWORD = "Passw0rd2026"
 ONLY_PASSWORD = "目前只支持口令登录，请选择“口令登录”。"
 BAD_CREDENTIALS = "用户名或密码错误"
 LOCKED = "密码错误次数过多，账号已锁定，请30分钟后再试"
 CAPTCHA_WRONG = "验证码错误或已过期，请重新输入"
 UNDER_REVIEW = "账号正在审核中，注册完成后系统需要一个工作日进行身份证件的审核，审核通过后方可登录。"
 FRIDAY_10AM = "2026-11-27T10:00:00+08:00"
-
-
-@pytest.fixture(scope="module")
-def app() -> FastAPI:
-    return create_app(BASE_URL)
-
-
-@pytest.fixture
-def idp(app: FastAPI) -> Iterator[IdpDriver]:
-    driver = IdpDriver(app)
-    driver.reset()
-    yield driver
-    driver.reset()
 
 
 def submit(idp: IdpDriver, page: HtmlPage, **fields: str) -> HtmlPage:
@@ -169,8 +153,7 @@ def test_a_rejected_form_keeps_the_user_name_but_not_password_or_captcha(idp: Id
     assert "value" not in page.field("验证码").attrs
 
 
-def test_captcha_answer_is_case_insensitive(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_captcha_answer_is_case_insensitive(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     page = idp.open(login_url())
     response = idp.post_form(
         login_url(),
@@ -184,8 +167,9 @@ def test_captcha_answer_is_case_insensitive(idp: IdpDriver) -> None:
     assert response.status_code == 302
 
 
-def test_a_captcha_is_single_use_even_when_the_submit_failed_for_another_reason(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_a_captcha_is_single_use_even_when_the_submit_failed_for_another_reason(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
     page = idp.open(login_url())
     answer = idp.captcha_answer(page)
     first = submit(idp, page, username=seeded["account"], password="", captcha=answer)
@@ -196,8 +180,9 @@ def test_a_captcha_is_single_use_even_when_the_submit_failed_for_another_reason(
 
 
 @pytest.mark.parametrize(("wait_s", "accepted"), [(299, True), (301, False)])
-def test_a_captcha_expires_after_five_minutes_by_the_mock_clock(idp: IdpDriver, wait_s: int, accepted: bool) -> None:
-    seeded = idp.seed_account()
+def test_a_captcha_expires_after_five_minutes_by_the_mock_clock(
+    idp: IdpDriver, seeded: dict[str, Any], wait_s: int, accepted: bool
+) -> None:
     page = idp.open(login_url())
     answer = idp.captcha_answer(page)
     idp.advance(seconds=wait_s)
@@ -211,16 +196,16 @@ def test_a_captcha_expires_after_five_minutes_by_the_mock_clock(idp: IdpDriver, 
         assert page_of(response).alerts() == [CAPTCHA_WRONG]
 
 
-def test_unknown_account_wrong_password_and_no_password_all_read_the_same(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_unknown_account_wrong_password_and_no_password_all_read_the_same(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
     no_password = idp.seed_account(password=None)
     assert login_alerts(idp, "nobody_here", PASSWORD) == [BAD_CREDENTIALS]
     assert login_alerts(idp, seeded["account"], "Wrong0000") == [BAD_CREDENTIALS]
     assert login_alerts(idp, no_password["account"], PASSWORD) == [BAD_CREDENTIALS]
 
 
-def test_five_wrong_passwords_lock_the_account_for_30_minutes(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_five_wrong_passwords_lock_the_account_for_30_minutes(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     for _ in range(5):
         assert login_alerts(idp, seeded["account"], "Wrong0000") == [BAD_CREDENTIALS]
     state = idp.account(seeded["account"])
@@ -237,8 +222,7 @@ def test_five_wrong_passwords_lock_the_account_for_30_minutes(idp: IdpDriver) ->
     assert idp.account(seeded["account"])["failed_logins"] == 0
 
 
-def test_a_success_resets_the_failure_count(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_a_success_resets_the_failure_count(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     for _ in range(4):
         login_alerts(idp, seeded["account"], "Wrong0000")
     assert idp.login(seeded["account"], PASSWORD).status_code == 302
@@ -247,8 +231,7 @@ def test_a_success_resets_the_failure_count(idp: IdpDriver) -> None:
     assert idp.login(seeded["account"], PASSWORD).status_code == 302
 
 
-def test_wrong_captchas_do_not_count_towards_the_lockout(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_wrong_captchas_do_not_count_towards_the_lockout(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     for _ in range(6):
         page = page_of(idp.login(seeded["account"], "Wrong0000", captcha="ZZZZ"))
         assert page.alerts() == [CAPTCHA_WRONG]
@@ -300,23 +283,22 @@ def test_account_names_are_case_insensitive(idp: IdpDriver) -> None:
         pytest.param("/am/x\r\nSet-Cookie: a=b", "/am/UI/Welcome", id="header injection"),
     ],
 )
-def test_login_follows_goto_only_within_the_idp(idp: IdpDriver, goto: str | None, target: str) -> None:
-    seeded = idp.seed_account()
+def test_login_follows_goto_only_within_the_idp(
+    idp: IdpDriver, seeded: dict[str, Any], goto: str | None, target: str
+) -> None:
     response = idp.login(seeded["account"], PASSWORD, goto=goto)
     assert response.status_code == 302
     assert response.headers["location"] == target
 
 
-def test_the_session_cookie_is_httponly_and_samesite_lax(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_the_session_cookie_is_httponly_and_samesite_lax(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     cookie = idp.login(seeded["account"], PASSWORD).headers["set-cookie"]
     assert cookie.startswith("iPlanetDirectoryPro=")
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie or "samesite=lax" in cookie.lower()
 
 
-def test_welcome_and_logout(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_welcome_and_logout(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     idp.login(seeded["account"], PASSWORD)
     welcome = idp.open("/am/UI/Welcome")
     assert welcome.headings(2) == ["您已登录北京市统一身份认证平台"]

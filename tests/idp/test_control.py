@@ -5,32 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import ValidationError
 
 from mock_servers.common.control import ControlError
-from mock_servers.idp import IdpControl, SeedAccount, create_app, start_idp
+from mock_servers.idp import IdpControl, SeedAccount, start_idp
 from mock_servers.idp.pages import login_url
-from mock_servers.idp.testing import BASE_URL, HtmlPage, IdpDriver, page_of
-
-PASSWORD = "Passw0rd2026"
-
-
-@pytest.fixture(scope="module")
-def app() -> FastAPI:
-    return create_app(BASE_URL)
-
-
-@pytest.fixture
-def idp(app: FastAPI) -> Iterator[IdpDriver]:
-    driver = IdpDriver(app)
-    driver.reset()
-    yield driver
-    driver.reset()
-
+from tests.idp.driver import PASSWORD, HtmlPage, IdpDriver, page_of
 
 # --- clear errors ---------------------------------------------------------------
 
@@ -108,9 +92,10 @@ def test_client_registration_is_validated_and_replaces_the_previous_one(idp: Idp
     assert idp.http.get("/am/oauth2/authorize", params=params).status_code == 302
 
 
-def test_reset_forgets_accounts_sessions_faults_and_clock_but_keeps_clients(idp: IdpDriver) -> None:
+def test_reset_forgets_accounts_sessions_faults_and_clock_but_keeps_clients(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
     idp.register_client("kept", "s", ["http://kept.test/cb"])
-    seeded = idp.seed_account()
     idp.login(seeded["account"], PASSWORD)
     idp.control("PUT", "/faults", json={"delay_seconds": 0.01})
     idp.advance(days=10)

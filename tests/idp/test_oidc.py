@@ -5,14 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet, RSAKey
@@ -20,28 +18,19 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from mock_servers.idp import create_app
 from mock_servers.idp.pages import login_url
-from mock_servers.idp.testing import BASE_URL, IdpDriver, page_of, valid_org_code
+from tests.idp.driver import BASE_URL, PASSWORD, IdpDriver, page_of
 
 ISSUER = BASE_URL + "/am/oauth2"
 CLIENT_ID = "smebj-platform"
 CLIENT_SECRET = "platform-secret"
 REDIRECT_URI = "http://platform.test/auth/yzt/callback"
-PASSWORD = "Passw0rd2026"
-
-
-@pytest.fixture(scope="module")
-def app() -> FastAPI:
-    # One app (one RSA key) per module; each test starts from a reset, as the harness does.
-    return create_app(BASE_URL)
 
 
 @pytest.fixture
-def idp(app: FastAPI) -> Iterator[IdpDriver]:
-    driver = IdpDriver(app)
-    driver.reset()
-    driver.register_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI])
-    yield driver
-    driver.reset()
+def idp(idp: IdpDriver) -> IdpDriver:
+    """The shared driver, with the relying party registered (registrations survive its reset)."""
+    idp.register_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI])
+    return idp
 
 
 def s256(verifier: str) -> str:
@@ -233,7 +222,7 @@ def test_authorize_without_a_session_sends_the_browser_to_the_login_page_with_go
 
 def test_code_flow_issues_a_verifiable_id_token_with_the_enterprise_claims(idp: IdpDriver) -> None:
     # A registration on the IdP stores the code as typed, in upper case: here a lower-case organization code.
-    org_code = valid_org_code(idp.rng)
+    org_code = idp.data.enterprise().organization_code
     seeded = idp.seed_account(credit_code=org_code.lower())
     idp.advance(days=3)  # ID token times come from the MOCK clock
     flow = Flow()
@@ -265,17 +254,15 @@ def test_code_flow_issues_a_verifiable_id_token_with_the_enterprise_claims(idp: 
     assert set(userinfo.json()) == {"sub", "name", "preferred_username", "enterprise_name", "credit_code"}
 
 
-def test_id_token_signed_by_another_key_does_not_verify(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_id_token_signed_by_another_key_does_not_verify(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     flow = Flow()
     body = redeem(idp, sign_in_and_get_code(idp, flow, seeded["account"]), flow.verifier).json()
-    other_key = IdpDriver(create_app(BASE_URL)).get("/am/oauth2/connect/jwk_uri").json()["keys"][0]
+    other_key = IdpDriver(create_app(BASE_URL), idp.data).get("/am/oauth2/connect/jwk_uri").json()["keys"][0]
     with pytest.raises(BadSignatureError):
         jwt.decode(body["id_token"], RSAKey.import_key(other_key), algorithms=["RS256"])
 
 
-def test_the_rfc_7636_example_verifier_redeems_its_challenge(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_the_rfc_7636_example_verifier_redeems_its_challenge(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     flow = Flow()
     flow.verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     assert s256(flow.verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
@@ -283,8 +270,7 @@ def test_the_rfc_7636_example_verifier_redeems_its_challenge(idp: IdpDriver) -> 
     assert redeem(idp, code, flow.verifier).status_code == 200
 
 
-def test_with_a_session_authorize_issues_a_code_straight_away(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_with_a_session_authorize_issues_a_code_straight_away(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     sign_in_and_get_code(idp, Flow(), seeded["account"])
     second = Flow()
     query = redirect_query(authorize(idp, second.params()))
@@ -292,8 +278,7 @@ def test_with_a_session_authorize_issues_a_code_straight_away(idp: IdpDriver) ->
     assert redeem(idp, query["code"], second.verifier).status_code == 200
 
 
-def test_authorize_accepts_form_post_too(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_authorize_accepts_form_post_too(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     sign_in_and_get_code(idp, Flow(), seeded["account"])
     flow = Flow()
     response = idp.http.post("/am/oauth2/authorize", data=flow.params())
@@ -303,8 +288,7 @@ def test_authorize_accepts_form_post_too(idp: IdpDriver) -> None:
 # --- codes: single use, 60 s, bound to the verifier and the redirect_uri -----
 
 
-def test_a_code_works_once(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_a_code_works_once(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     flow = Flow()
     code = sign_in_and_get_code(idp, flow, seeded["account"])
     assert redeem(idp, code, flow.verifier).status_code == 200
@@ -314,8 +298,9 @@ def test_a_code_works_once(idp: IdpDriver) -> None:
 
 
 @pytest.mark.parametrize(("wait_s", "status"), [(59, 200), (61, 400)])
-def test_a_code_is_valid_for_60_seconds_by_the_mock_clock(idp: IdpDriver, wait_s: int, status: int) -> None:
-    seeded = idp.seed_account()
+def test_a_code_is_valid_for_60_seconds_by_the_mock_clock(
+    idp: IdpDriver, seeded: dict[str, Any], wait_s: int, status: int
+) -> None:
     flow = Flow()
     code = sign_in_and_get_code(idp, flow, seeded["account"])
     idp.advance(seconds=wait_s)
@@ -326,8 +311,7 @@ def test_a_code_is_valid_for_60_seconds_by_the_mock_clock(idp: IdpDriver, wait_s
         assert "expired" in response.json()["error_description"]
 
 
-def test_a_wrong_verifier_is_invalid_grant_and_uses_the_code_up(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_a_wrong_verifier_is_invalid_grant_and_uses_the_code_up(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     flow = Flow()
     code = sign_in_and_get_code(idp, flow, seeded["account"])
     wrong = redeem(idp, code, secrets.token_urlsafe(48))
@@ -336,9 +320,10 @@ def test_a_wrong_verifier_is_invalid_grant_and_uses_the_code_up(idp: IdpDriver) 
     assert redeem(idp, code, flow.verifier).json()["error"] == "invalid_grant"
 
 
-def test_a_different_redirect_uri_at_the_token_endpoint_is_invalid_grant(idp: IdpDriver) -> None:
+def test_a_different_redirect_uri_at_the_token_endpoint_is_invalid_grant(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
     idp.register_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI, "http://platform.test/other"])
-    seeded = idp.seed_account()
     flow = Flow()
     code = sign_in_and_get_code(idp, flow, seeded["account"])
     response = redeem(idp, code, flow.verifier, redirect_uri="http://platform.test/other")
@@ -354,8 +339,7 @@ def test_unknown_code_and_missing_verifier(idp: IdpDriver) -> None:
 # --- client authentication at the token endpoint -----------------------------
 
 
-def test_client_secret_post_is_accepted(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_client_secret_post_is_accepted(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     flow = Flow()
     code = sign_in_and_get_code(idp, flow, seeded["account"])
     data = {

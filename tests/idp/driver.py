@@ -4,57 +4,31 @@ The harness drives the mock with Playwright; these helpers do the same things
 over plain HTTP (Starlette's TestClient, cookies kept like a browser's) so the
 mock's own tests can prove each rule in milliseconds.  Like the harness, the
 driver learns captcha answers only through the control interface, from the
-``captcha_id`` the page carries.
-
-Also here: builders of valid enterprise and identity numbers (check characters
-from python-stdnum, so the data passes the same rules the server checks).
+``captcha_id`` the page carries, and takes its enterprises and legal
+representatives from the harness's :class:`TestDataBuilder`, so the data
+passes the same rules the server checks.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any, Final
 
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from stdnum.cn import ric, uscc
 
+from fixtures.test_data import TestDataBuilder
 from mock_servers.idp.pages import login_url
-from mock_servers.idp.validation import organization_code_check_char
 
 BASE_URL: Final = "http://testserver"
-_USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# The password of every account seed_account creates, unless a test gives another.
+PASSWORD: Final = "Passw0rd2026"
 _VOID_TAGS: Final = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
-
-# --- valid numbers ------------------------------------------------------------
-
-
-def valid_uscc(rng: random.Random) -> str:
-    """A unified social credit code (企业, Beijing 海淀) with a right GB 32100 check character."""
-    body = "91110108" + "".join(rng.choice(_USCC_ALPHABET) for _ in range(9))
-    return body + str(uscc.calc_check_digit(body))
-
-
-def valid_org_code(rng: random.Random) -> str:
-    """A 9-character organization code with a right GB 11714 check character."""
-    body = "".join(rng.choice("0123456789") for _ in range(8))
-    return body + organization_code_check_char(body)
-
-
-def valid_resident_id(rng: random.Random) -> str:
-    """An 18-digit resident ID (born in Beijing 东城区 between 1960 and 1999) with a right check digit."""
-    born = date(1960, 1, 1) + timedelta(days=rng.randrange(40 * 365))
-    body = f"110101{born:%Y%m%d}{rng.randrange(1000):03d}"
-    # ric.calc_check_digit expects the full number and ignores its last character.
-    return body + str(ric.calc_check_digit(body + "0"))
-
 
 # --- reading pages ------------------------------------------------------------
 
@@ -183,15 +157,14 @@ class HtmlPage:
 class IdpDriver:
     """An HTTP "browser" for one IdP app, plus its control interface."""
 
-    def __init__(self, app: FastAPI, *, seed: int = 20261127) -> None:
+    def __init__(self, app: FastAPI, data: TestDataBuilder) -> None:
         self.app = app
+        self.data = data
         self.http = TestClient(app, base_url=BASE_URL, follow_redirects=False)
-        self.rng = random.Random(seed)
-        self._serial = 0
 
     def new_browser(self) -> IdpDriver:
-        """A second browser (own cookies) on the same IdP."""
-        return IdpDriver(self.app, seed=self.rng.randrange(1 << 30))
+        """A second browser (own cookies) on the same IdP, drawing from the same data (so still unique)."""
+        return IdpDriver(self.app, self.data)
 
     # control interface
     def control(self, method: str, path: str, *, json: Any = None, expect: int = 200) -> Any:
@@ -223,23 +196,24 @@ class IdpDriver:
 
     def identity(self, **overrides: Any) -> dict[str, Any]:
         """Step-1 data that passes every rule, unique per call."""
-        self._serial += 1
+        enterprise = self.data.enterprise()
         data: dict[str, Any] = {
-            "enterprise_name": f"北京测试科技有限公司{self._serial}",
-            "credit_code": valid_uscc(self.rng),
-            "legal_person_name": "张三",
+            "enterprise_name": enterprise.name,
+            "credit_code": enterprise.credit_code,
+            "legal_person_name": enterprise.legal_person.name,
             "legal_person_id_type": "resident_id",
-            "legal_person_id_number": valid_resident_id(self.rng),
+            "legal_person_id_number": enterprise.legal_person.id_number,
         }
         data.update(overrides)
         return data
 
     def seed_account(self, **overrides: Any) -> dict[str, Any]:
-        """Create an active account with a password through the control interface; returns the request body."""
+        """Create an active account with :data:`PASSWORD` through the control interface; returns the request body."""
+        yzt = self.data.yzt_account()
         body: dict[str, Any] = {
-            "account": f"user_{self.rng.randrange(10**8):08d}",
-            "password": "Passw0rd2026",
-            "mobile": "13800138000",
+            "account": yzt.account,
+            "password": PASSWORD,
+            "mobile": yzt.mobile,
             **self.identity(),
         }
         body.update(overrides)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import string
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from mock_servers.idp import create_app
+from fixtures.test_data import TestDataBuilder, is_valid_organization_code, organization_check_char
+from mock_servers.idp import validation
 from mock_servers.idp.pages import login_url, with_goto
-from mock_servers.idp.testing import BASE_URL, HtmlPage, IdpDriver, page_of, valid_org_code
+from tests.idp.driver import PASSWORD, HtmlPage, IdpDriver, page_of
 
-PASSWORD = "Passw0rd2026"
 GOTO = "/am/oauth2/authorize?client_id=smebj&state=abc"
 CAPTCHA_WRONG = "验证码错误或已过期，请重新输入"
 R4 = "一个办事人在同一个单位下，只能注册一个口令账号，该法人代表已注册过口令账号。"
@@ -26,19 +26,6 @@ TIPS = [
 REVIEW_TEXT = "注册完成后，系统需要一个工作日进行身份证件的审核，审核通过后，注册的账号才能正常登录使用。"
 PDF = ("passport.pdf", b"%PDF-1.4 scan", "application/pdf")
 NO_FILE = ("", b"", "application/octet-stream")  # what a browser sends when no file was chosen
-
-
-@pytest.fixture(scope="module")
-def app() -> FastAPI:
-    return create_app(BASE_URL)
-
-
-@pytest.fixture
-def idp(app: FastAPI) -> Iterator[IdpDriver]:
-    driver = IdpDriver(app)
-    driver.reset()
-    yield driver
-    driver.reset()
 
 
 def post_identity(
@@ -166,9 +153,21 @@ def test_real_world_codes_pass(idp: IdpDriver, code: str) -> None:
 
 
 def test_generated_organization_codes_pass_and_are_stored_upper_case(idp: IdpDriver) -> None:
-    org_code = valid_org_code(idp.rng)
+    org_code = idp.data.enterprise().organization_code
     register(idp, "org_code_user", idp.identity(credit_code=org_code.lower()))
     assert idp.account("org_code_user")["credit_code"] == org_code.upper()
+
+
+def test_the_servers_organization_code_rule_agrees_with_the_harness_builders(test_data: TestDataBuilder) -> None:
+    # Written twice on purpose (the server's rule, the test data's builder), so each checks the other.
+    rng = random.Random(test_data.seed)
+    alphabet = string.digits + string.ascii_uppercase
+    for _ in range(500):
+        body = "".join(rng.choice(alphabet) for _ in range(8))
+        assert validation.organization_code_check_char(body) == organization_check_char(body), body
+        for check in "0123456789X":
+            code = body + check
+            assert validation.is_valid_organization_code(code) == is_valid_organization_code(code), code
 
 
 def test_a_resident_id_with_a_wrong_check_digit_is_refused(idp: IdpDriver) -> None:
@@ -438,8 +437,7 @@ def test_forgot_password_field_rules(idp: IdpDriver) -> None:
     assert weak.error_of("新密码") == "密码须为8-20位，且同时包含字母和数字"
 
 
-def test_forgot_password_lifts_a_lockout(idp: IdpDriver) -> None:
-    seeded = idp.seed_account()
+def test_forgot_password_lifts_a_lockout(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     for _ in range(5):
         idp.login(seeded["account"], "Wrong0000")
     assert page_of(idp.login(seeded["account"], PASSWORD)).alerts() == ["密码错误次数过多，账号已锁定，请30分钟后再试"]
