@@ -68,33 +68,36 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+def _shape_error(value: str, pattern: re.Pattern[str], empty: str, malformed: str) -> str | None:
+    """The message for an empty or malformed value; None when it is well formed."""
+    if not value:
+        return empty
+    if not pattern.fullmatch(value):
+        return malformed
+    return None
+
+
 def check_registration(store: PlatformStore, form: Registration) -> FieldErrors:
-    """One message per field, first failing rule wins; empty when the form is acceptable."""
-    errors: FieldErrors = {}
-    if not form.username:
-        errors["username"] = MSG_USERNAME_EMPTY
-    elif not USERNAME_PATTERN.fullmatch(form.username):
-        errors["username"] = MSG_USERNAME_FORMAT
-    elif store.get_user(form.username) is not None:
-        errors["username"] = MSG_USERNAME_TAKEN
+    """One message per field, first failing rule wins; empty when the form is acceptable.
 
-    if not form.mobile:
-        errors["mobile"] = MSG_MOBILE_EMPTY
-    elif not MOBILE_PATTERN.fullmatch(form.mobile):
-        errors["mobile"] = MSG_MOBILE_FORMAT
-    elif store.find_user_by_mobile(form.mobile) is not None:
-        errors["mobile"] = MSG_MOBILE_TAKEN
-
-    if not form.password:
-        errors["password"] = MSG_PASSWORD_EMPTY
-    elif not PASSWORD_PATTERN.fullmatch(form.password):
-        errors["password"] = MSG_PASSWORD_FORMAT
-    elif form.password_confirm != form.password:
-        errors["password_confirm"] = MSG_PASSWORD_MISMATCH
-
-    if not form.agreed:
-        errors["agree"] = MSG_AGREEMENT
-    return errors
+    A field's shape is checked first; only a well-formed value is looked up (taken?) or compared.
+    """
+    username = _shape_error(form.username, USERNAME_PATTERN, MSG_USERNAME_EMPTY, MSG_USERNAME_FORMAT)
+    if username is None and store.get_user(form.username) is not None:
+        username = MSG_USERNAME_TAKEN
+    mobile = _shape_error(form.mobile, MOBILE_PATTERN, MSG_MOBILE_EMPTY, MSG_MOBILE_FORMAT)
+    if mobile is None and store.find_user_by_mobile(form.mobile) is not None:
+        mobile = MSG_MOBILE_TAKEN
+    password = _shape_error(form.password, PASSWORD_PATTERN, MSG_PASSWORD_EMPTY, MSG_PASSWORD_FORMAT)
+    mismatch = password is None and form.password_confirm != form.password
+    found = {
+        "username": username,
+        "mobile": mobile,
+        "password": password,
+        "password_confirm": MSG_PASSWORD_MISMATCH if mismatch else None,
+        "agree": None if form.agreed else MSG_AGREEMENT,
+    }
+    return {name: message for name, message in found.items() if message is not None}
 
 
 def register(store: PlatformStore, form: Registration, now: datetime) -> tuple[User | None, FieldErrors]:

@@ -10,7 +10,8 @@ garbled field must give the form back with a message, not FastAPI's 422 JSON.
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+from dataclasses import dataclass
+from typing import assert_never
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -32,6 +33,7 @@ from mock_servers.platform.sso import IdpUnavailableError
 from mock_servers.platform.web import (
     clear_session_cookie,
     current_username,
+    end_session,
     ensure_session,
     form_text,
     format_beijing,
@@ -61,15 +63,46 @@ ADVICE_BOUND_TO_OTHER = (
 MSG_ACCOUNT_HAS_OTHER = "您的平台账号已认证其他企业，一个平台账号只能认证一家企业"
 ADVICE_ACCOUNT_HAS_OTHER = "如需变更认证企业，请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
 
-# Simple pages of 个人中心 and 我的主页 that the guide's path passes by: (title, breadcrumb parents, text).
-_SIMPLE_USER_PAGES: dict[str, tuple[str, list[tuple[str, str]], str]] = {
-    "/user/services": ("我的服务", [("个人中心", "/user/center")], "您还没有申请过服务。"),
-    "/user/settings": ("账号设置", [("个人中心", "/user/center")], "如需修改手机号码或密码，请联系呼叫中心。"),
-    "/user/home/favorites": (
-        "我的收藏",
-        [("个人中心", "/user/center"), ("我的主页", "/user/home")],
-        "您还没有收藏任何政策或服务。",
+CENTER_PATH = "/user/center"
+MY_HOME_PATH = "/user/home"
+# Breadcrumb entries (name, href) of the pages below them.
+_CENTER = ("个人中心", CENTER_PATH)
+_MY_HOME = ("我的主页", MY_HOME_PATH)
+
+
+@dataclass(frozen=True)
+class _UserPage:
+    """A page on the way to 个人主页 that shows only text, and for a section its side menu.
+
+    ``text`` may name ``{username}``; ``parents`` and ``links`` are (name, href) pairs.
+    """
+
+    title: str
+    parents: tuple[tuple[str, str], ...]
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def template(self) -> str:
+        return "user_section.html" if self.links else "user_page.html"
+
+
+_USER_PAGES: dict[str, _UserPage] = {
+    CENTER_PATH: _UserPage(
+        "个人中心",
+        (),
+        "欢迎您，{username}。在“我的主页”中可以查看个人主页和企业认证信息。",
+        links=(_MY_HOME, ("我的服务", "/user/services"), ("账号设置", "/user/settings")),
     ),
+    MY_HOME_PATH: _UserPage(
+        "我的主页",
+        (_CENTER,),
+        "在“个人主页”中查看基本信息和认证信息。",
+        links=(("个人主页", PROFILE_PATH), ("我的收藏", "/user/home/favorites")),
+    ),
+    "/user/services": _UserPage("我的服务", (_CENTER,), "您还没有申请过服务。"),
+    "/user/settings": _UserPage("账号设置", (_CENTER,), "如需修改手机号码或密码，请联系呼叫中心。"),
+    "/user/home/favorites": _UserPage("我的收藏", (_CENTER, _MY_HOME), "您还没有收藏任何政策或服务。"),
 }
 
 
@@ -141,18 +174,14 @@ def web_router(ctx: PlatformContext) -> APIRouter:
             return render(ctx, request, "login.html", context)
         # A fresh session id at login (no session fixation); whatever the old session held —
         # including half-done 企业认证 requests of another account — is dropped with it.
-        old = session_id(ctx, request)
-        if old is not None:
-            ctx.store.delete_session(old)
+        end_session(ctx, request)
         response = RedirectResponse(next_path or "/", status_code=303)
         set_session_cookie(ctx, response, ctx.store.create_session(user.username))
         return response
 
     @router.post("/logout", summary="退出登录")
     def logout(request: Request) -> Response:
-        old = session_id(ctx, request)
-        if old is not None:
-            ctx.store.delete_session(old)
+        end_session(ctx, request)
         response = RedirectResponse("/", status_code=303)
         clear_session_cookie(ctx, response)
         return response
@@ -162,17 +191,7 @@ def web_router(ctx: PlatformContext) -> APIRouter:
     @router.get("/user", include_in_schema=False)
     def user_root(request: Request) -> Response:
         require_user(ctx, request)
-        return RedirectResponse("/user/center", status_code=303)
-
-    @router.get("/user/center", summary="个人中心")
-    def user_center(request: Request) -> Response:
-        require_user(ctx, request)
-        return render(ctx, request, "user_center.html")
-
-    @router.get("/user/home", summary="我的主页")
-    def user_home(request: Request) -> Response:
-        require_user(ctx, request)
-        return render(ctx, request, "user_home.html")
+        return RedirectResponse(CENTER_PATH, status_code=303)
 
     @router.get(PROFILE_PATH, summary="个人主页 (基本信息, 认证信息)")
     def user_profile(request: Request) -> Response:
@@ -188,16 +207,20 @@ def web_router(ctx: PlatformContext) -> APIRouter:
         }
         return render(ctx, request, "user_profile.html", context)
 
-    def simple_user_page(path: str) -> None:
-        title, parents, text = _SIMPLE_USER_PAGES[path]
-
-        @router.get(path, summary=title)
+    def user_page(path: str, spec: _UserPage) -> None:
+        @router.get(path, summary=spec.title)
         def page(request: Request) -> Response:
-            require_user(ctx, request)
-            return render(ctx, request, "user_page.html", {"title": title, "parents": parents, "text": text})
+            username = require_user(ctx, request)
+            context = {
+                "title": spec.title,
+                "parents": spec.parents,
+                "links": spec.links,
+                "text": spec.text.format(username=username),
+            }
+            return render(ctx, request, spec.template, context)
 
-    for simple_path in _SIMPLE_USER_PAGES:
-        simple_user_page(simple_path)
+    for path, spec in _USER_PAGES.items():
+        user_page(path, spec)
 
     # --- 北京市企业认证 (SSO with the 一证通 IdP) -----------------------------------------------
 
@@ -230,42 +253,46 @@ def web_router(ctx: PlatformContext) -> APIRouter:
     return router
 
 
+@dataclass(frozen=True)
+class _ResultPage:
+    """What ``auth_result.html`` says for one way a 企业认证 round trip failed."""
+
+    status_code: int
+    message: str
+    detail: str | None = None
+    advice: str | None = None
+    # A refused binding will be refused again: only the call center can help, so no 重新认证.
+    retry: bool = True
+
+
 def _render_outcome(ctx: PlatformContext, request: Request, outcome: Outcome) -> Response:
     """The page for each way a 企业认证 round trip can end."""
-    page: dict[str, Any] = {"heading": MSG_INCOMPLETE, "detail": None, "advice": None, "retry": True}
     match outcome:
         case Certified(return_to=return_to):
             return RedirectResponse(return_to, status_code=303)
         case StateInvalid():
-            page |= {"message": MSG_STATE_INVALID}
-            status = 400
+            page = _ResultPage(400, MSG_STATE_INVALID)
         case ProviderError(error=error, description=description):
             detail = f"错误代码：{error}" + (f"（{description}）" if description else "")
-            page |= {"message": MSG_IDP_ERROR, "detail": detail}
-            status = 400
+            page = _ResultPage(400, MSG_IDP_ERROR, detail)
         case ProviderUnavailable():
-            page |= {"message": MSG_IDP_UNAVAILABLE}
-            status = 502
+            page = _ResultPage(502, MSG_IDP_UNAVAILABLE)
         case TokenRejected(reason=reason):
-            page |= {"message": MSG_TOKEN_REJECTED, "detail": f"原因：{reason}"}
-            status = 502
+            page = _ResultPage(502, MSG_TOKEN_REJECTED, f"原因：{reason}")
         case BoundToOther(enterprise_name=name, credit_code=code):
-            page |= {
-                "message": MSG_BOUND_TO_OTHER,
-                "detail": f"企业名称：{name}（统一社会信用代码：{code}）",
-                "advice": ADVICE_BOUND_TO_OTHER,
-                "retry": False,
-            }
-            status = 409
+            detail = f"企业名称：{name}（统一社会信用代码：{code}）"
+            page = _ResultPage(409, MSG_BOUND_TO_OTHER, detail, ADVICE_BOUND_TO_OTHER, retry=False)
         case AccountHasOtherEnterprise(binding=binding):
-            page |= {
-                "message": MSG_ACCOUNT_HAS_OTHER,
-                "detail": f"已认证企业：{binding.enterprise_name}",
-                "advice": ADVICE_ACCOUNT_HAS_OTHER,
-                "retry": False,
-            }
-            status = 409
+            detail = f"已认证企业：{binding.enterprise_name}"
+            page = _ResultPage(409, MSG_ACCOUNT_HAS_OTHER, detail, ADVICE_ACCOUNT_HAS_OTHER, retry=False)
         case _:
             assert_never(outcome)
-    page["logged_in"] = current_username(ctx, request) is not None
-    return render(ctx, request, "auth_result.html", page, status_code=status)
+    context = {
+        "heading": MSG_INCOMPLETE,
+        "message": page.message,
+        "detail": page.detail,
+        "advice": page.advice,
+        "retry": page.retry,
+        "logged_in": current_username(ctx, request) is not None,
+    }
+    return render(ctx, request, "auth_result.html", context, status_code=page.status_code)

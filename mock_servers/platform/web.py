@@ -42,6 +42,13 @@ def current_username(ctx: PlatformContext, request: Request) -> str | None:
     return ctx.store.session_username(session_id(ctx, request))
 
 
+def end_session(ctx: PlatformContext, request: Request) -> None:
+    """Forget the request's session on the server (a fresh one is made at login, none at logout)."""
+    existing = session_id(ctx, request)
+    if existing is not None:
+        ctx.store.delete_session(existing)
+
+
 def ensure_session(ctx: PlatformContext, request: Request, response: Response) -> str:
     """The request's session, or a new anonymous one whose cookie goes out with ``response``."""
     existing = session_id(ctx, request)
