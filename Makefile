@@ -11,12 +11,13 @@ ARTIFACTS := test-results
 PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
 	--screenshot=only-on-failure --tracing=retain-on-failure --output=$(ARTIFACTS)
 
-.PHONY: help setup browser regression test check lint typecheck mocks clean
+.PHONY: help setup browser regression test check lint typecheck mocks bench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
+	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
 	@echo "make setup       only create $(VENV) with the pinned packages"
 	@echo "make browser     only make sure a Chromium (and CJK fonts) is installed"
 
@@ -49,6 +50,11 @@ test: check browser
 
 mocks: setup
 	$(PY) -m mock_servers
+
+bench: setup browser
+	@mkdir -p $(REPORTS)
+	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$(REPORTS)/benchmark.json \
+		--benchmark-columns=min,median,mean,max,rounds --benchmark-sort=name
 
 clean:
 	rm -rf $(REPORTS) $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

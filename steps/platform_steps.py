@@ -7,8 +7,9 @@ steps assert with Playwright's web-first ``expect``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.browser import DESKTOP_USER_AGENTS
@@ -42,10 +43,9 @@ def existing_platform_account(platform_control: PlatformControl, platform_accoun
 
 
 @given(parsers.re(r"我用(?P<browser>.+)打开平台首页"), target_fixture="page")
-def open_home_with_browser(browser: str, new_context: object, mock_servers: MockServers) -> Page:
-    user_agent = DESKTOP_USER_AGENTS[browser]
-    context = new_context(user_agent=user_agent)  # type: ignore[operator]
-    page: Page = context.new_page()
+def open_home_with_browser(browser: str, new_context: Callable[..., BrowserContext], mock_servers: MockServers) -> Page:
+    # This scenario's page is a browser that says it is another one: it replaces the default page.
+    page = new_context(user_agent=DESKTOP_USER_AGENTS[browser]).new_page()
     HomePage(page, mock_servers.platform_url).open()
     return page
 

@@ -1,0 +1,1 @@
+"""Benchmarks of the harness and its mocks (make bench); not part of the regression suite."""

@@ -1,0 +1,1 @@
+"""Benchmarks reuse the harness's fixtures (mocks, browser) through the root conftest."""
