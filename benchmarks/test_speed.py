@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from fixtures.mocks import seed_platform_account, seed_yzt_account
 from fixtures.test_data import TestDataBuilder
 from mock_servers import MockServers, start_mock_servers
 
@@ -52,16 +53,8 @@ def _certify_over_http(mocks: MockServers, seed: int) -> httpx.Response:
     """The whole SSO hop without a browser: platform login, authorize, IdP login, code, callback."""
     data = TestDataBuilder(seed)
     user, enterprise, yzt = data.platform_account(), data.enterprise(), data.yzt_account()
-    mocks.platform_control.create_user(username=user.username, mobile=user.mobile, password=user.password)
-    mocks.idp_control.seed_account(
-        account=yzt.account,
-        password=yzt.password,
-        mobile=yzt.mobile,
-        enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code,
-        legal_person_name=enterprise.legal_person.name,
-        legal_person_id_number=enterprise.legal_person.id_number,
-    )
+    seed_platform_account(mocks.platform_control, user)
+    seed_yzt_account(mocks.idp_control, enterprise, yzt)
     with httpx.Client(follow_redirects=True) as browser:
         browser.post(mocks.platform_url + "/login", data={"login_id": user.username, "password": user.password})
         login_page = browser.get(mocks.platform_url + "/auth/yzt/start")

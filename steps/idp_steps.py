@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.mocks import SharedClock, next_working_day
+from fixtures.mocks import SharedClock, next_working_day, seed_yzt_account
 from fixtures.test_data import Enterprise, YztAccount
 from mock_servers import IdpControl, MockServers
 from pages.idp.captcha import CaptchaField
@@ -35,16 +35,7 @@ def solve(captcha: CaptchaField, idp_control: IdpControl) -> str:
 
 @given("我的企业已有审核通过的一证通账号")
 def reviewed_yzt_account(idp_control: IdpControl, enterprise: Enterprise, yzt_account: YztAccount) -> None:
-    idp_control.seed_account(
-        account=yzt_account.account,
-        password=yzt_account.password,
-        mobile=yzt_account.mobile,
-        enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code,
-        legal_person_name=enterprise.legal_person.name,
-        legal_person_id_number=enterprise.legal_person.id_number,
-        reviewed=True,
-    )
+    seed_yzt_account(idp_control, enterprise, yzt_account)
 
 
 # --- 注册 ----------------------------------------------------------------------------------------

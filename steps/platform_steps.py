@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.browser import DESKTOP_USER_AGENTS
+from fixtures.mocks import seed_platform_account
 from fixtures.test_data import Enterprise, PlatformAccount
 from mock_servers import MockServers, PlatformControl
 from pages.platform.account import LoginPage, RegisterPage
@@ -37,9 +38,7 @@ def register_and_log_in(page: Page, mock_servers: MockServers, platform_account:
 
 @given("我已有平台账户，但尚未登录")
 def existing_platform_account(platform_control: PlatformControl, platform_account: PlatformAccount) -> None:
-    platform_control.create_user(
-        username=platform_account.username, mobile=platform_account.mobile, password=platform_account.password
-    )
+    seed_platform_account(platform_control, platform_account)
 
 
 @given(parsers.re(r"我用(?P<browser>.+)打开平台首页"), target_fixture="page")
@@ -94,9 +93,7 @@ def logged_out_header(page: Page, platform_account: PlatformAccount) -> None:
 def logged_in_at_idp_login(
     page: Page, mock_servers: MockServers, platform_control: PlatformControl, platform_account: PlatformAccount
 ) -> None:
-    platform_control.create_user(
-        username=platform_account.username, mobile=platform_account.mobile, password=platform_account.password
-    )
+    seed_platform_account(platform_control, platform_account)
     profile_url = mock_servers.platform_url + "/user/home/profile"
     page.goto(profile_url)
     LoginPage(page).log_in(platform_account.username, platform_account.password)

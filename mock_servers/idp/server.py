@@ -15,13 +15,13 @@ from typing import Final
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
+from mock_servers.common.static import CachedStaticFiles
 from mock_servers.idp import messages
 from mock_servers.idp.captchas import CaptchaImages
 from mock_servers.idp.control import control_app
@@ -53,7 +53,7 @@ def create_app(base_url: str, clock: MockClock | None = None) -> FastAPI:
     _install_faults(app, store, templates)
     _install_error_handlers(app, templates)
 
-    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(oidc_router(store=store, templates=templates, signing_key=SigningKey(), base_url=base_url))
     app.include_router(page_router(store=store, templates=templates, images=CaptchaImages(), base_url=base_url))
     app.mount(CONTROL_PREFIX, control_app(store))

@@ -9,7 +9,6 @@ starts the mocks registers it at the IdP.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -17,15 +16,14 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Scope
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
+from mock_servers.common.static import CachedStaticFiles
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.context import PlatformContext
 from mock_servers.platform.control import control_app
@@ -44,10 +42,6 @@ SERVER_NAME = "platform mock"
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-# Every scenario walks through many pages; without max-age the browser revalidates the CSS and
-# JS on each one (a round trip per file).  The files never change while a mock runs, and an
-# hour outlasts any test; ETag/Last-Modified still serve a revalidation after that.
-STATIC_CACHE_CONTROL = "public, max-age=3600"
 
 _ERROR_PAGES: dict[int, tuple[str, str]] = {
     400: ("请求有误", "请求参数不正确，请返回重试。"),
@@ -56,21 +50,6 @@ _ERROR_PAGES: dict[int, tuple[str, str]] = {
     500: ("系统繁忙", "系统繁忙，请稍后重试。"),
     503: ("平台维护中", "平台正在进行系统维护，请稍后访问。"),
 }
-
-
-class CachedStaticFiles(StaticFiles):
-    """``StaticFiles`` whose answers (200 and 304 alike) let the browser reuse them for a while."""
-
-    def file_response(
-        self,
-        full_path: str | os.PathLike[str],
-        stat_result: os.stat_result,
-        scope: Scope,
-        status_code: int = 200,
-    ) -> Response:
-        response = super().file_response(full_path, stat_result, scope, status_code)
-        response.headers["Cache-Control"] = STATIC_CACHE_CONTROL
-        return response
 
 
 def redirect_uri_for(base_url: str) -> str:

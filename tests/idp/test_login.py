@@ -313,3 +313,10 @@ def test_the_agreement_page(idp: IdpDriver) -> None:
     page = idp.open("/am/agreement")
     assert page.headings(2) == ["统一认证平台登录服务协议"]
     assert page.link("返回登录") == login_url()
+
+
+def test_stylesheet_may_be_reused_between_page_loads(idp: IdpDriver) -> None:
+    response = idp.get("/am/static/idp.css")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=3600"
+    assert "max-age" not in idp.get(login_url()).headers.get("cache-control", "")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from fixtures.mocks import seed_yzt_account
 from fixtures.test_data import Enterprise, PlatformAccount, YztAccount
 from mock_servers.common.server import RunningServer
 from mock_servers.idp.client import IdpControl
@@ -51,15 +52,7 @@ def mocks(servers: Mocks, yzt_account: YztAccount, enterprise: Enterprise, platf
     """Both mocks reset; the enterprise's 一证通 account at the IdP, the test's account on the platform."""
     servers.idp_control.reset()
     servers.platform_control.reset()
-    servers.idp_control.seed_account(
-        account=yzt_account.account,
-        password=yzt_account.password,
-        mobile=yzt_account.mobile,
-        enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code,
-        legal_person_name=enterprise.legal_person.name,
-        legal_person_id_number=enterprise.legal_person.id_number,
-    )
+    seed_yzt_account(servers.idp_control, enterprise, yzt_account)
     account = platform_account
     servers.platform_control.create_user(account.username, account.mobile, account.password)
     return servers
