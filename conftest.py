@@ -11,6 +11,7 @@ pytest_plugins = [
     "fixtures.mocks",
     "fixtures.test_data",
     "fixtures.bdd_report_xdist",
+    "fixtures.bdd_failures",
     "steps.platform_steps",
     "steps.idp_steps",
 ]

@@ -73,15 +73,15 @@ def review_period_passes(mock_clock: SharedClock) -> None:
 @then(parsers.re(r'注册向导依次为(?P<steps>.+)，当前为"(?P<current>[^"]+)"'))
 def wizard_steps(page: Page, steps: str, current: str) -> None:
     wizard = RegistrationWizard(page)
-    expect(wizard.steps).to_have_text(quoted_list(steps))
-    expect(wizard.current_step).to_have_text(current)
+    expect(wizard.steps, "注册向导的步骤").to_have_text(quoted_list(steps))
+    expect(wizard.current_step, "注册向导的当前步骤").to_have_text(current)
 
 
 @then('"法人身份鉴证"表单有以下必填项:')
 def required_fields(page: Page, datatable: list[list[str]]) -> None:
     step = IdentityVerificationStep(page)
     for (name,) in datatable[1:]:
-        expect(step.required_field(name)).to_have_attribute("aria-required", "true")
+        expect(step.required_field(name), f"{name}应为必填项").to_have_attribute("aria-required", "true")
 
 
 @then(parsers.re(r'"法人代表证件类型"可选(?P<options>.+)，默认为"(?P<default>[^"]+)"'))
@@ -96,7 +96,7 @@ def id_type_options(page: Page, options: str, default: str) -> None:
 
 @then('"提示"依次说明:')
 def tips(page: Page, datatable: list[list[str]]) -> None:
-    expect(IdentityVerificationStep(page).tip_items).to_have_text([row[0] for row in datatable[1:]])
+    expect(IdentityVerificationStep(page).tip_items, "提示框的内容").to_have_text([row[0] for row in datatable[1:]])
 
 
 @then(parsers.re(r'页面显示技术咨询电话"(?P<phone>[^"]+)"'))
@@ -107,9 +107,9 @@ def help_phone(page: Page, phone: str) -> None:
 @then('页面显示"注册完成"，并说明系统需要一个工作日进行身份证件的审核')
 def registration_done(page: Page, yzt_account: YztAccount) -> None:
     done = RegistrationDoneStep(page)
-    expect(done.heading).to_be_visible()
-    expect(done.content).to_contain_text(yzt_account.account)
-    expect(done.content).to_contain_text("系统需要一个工作日进行身份证件的审核")
+    expect(done.heading, "应来到注册完成页").to_be_visible()
+    expect(done.content, "注册完成页应显示新的一证通账号").to_contain_text(yzt_account.account)
+    expect(done.content, "注册完成页应说明审核需要一个工作日").to_contain_text("系统需要一个工作日进行身份证件的审核")
 
 
 # --- 登录 ----------------------------------------------------------------------------------------
@@ -141,7 +141,9 @@ def choose_login_method(page: Page, method: str) -> None:
 @then('页面跳转至"北京市统一身份认证平台"的"请您登录"页面')
 def on_idp_login_page(page: Page, mock_servers: MockServers) -> None:
     login_url = mock_servers.idp_url + "/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto="
-    expect(page).to_have_url(re.compile("^" + re.escape(login_url)))
+    expect(page, "应跳转至一证通登录页（/am/UI/Login?module=BjzwLDAP…&goto=…）").to_have_url(
+        re.compile("^" + re.escape(login_url))
+    )
     login = IdpLoginPage(page)
     expect(login.title_heading).to_be_visible()
     expect(login.login_heading).to_be_visible()
@@ -150,8 +152,8 @@ def on_idp_login_page(page: Page, mock_servers: MockServers) -> None:
 @then(parsers.re(r'登录方式依次为(?P<tabs>.+)，当前为"(?P<current>[^"]+)"'))
 def login_tabs(page: Page, tabs: str, current: str) -> None:
     login = IdpLoginPage(page)
-    expect(login.tabs).to_have_text(quoted_list(tabs))
-    expect(login.tab(current)).to_have_attribute("aria-selected", "true")
+    expect(login.tabs, "登录方式及其顺序").to_have_text(quoted_list(tabs))
+    expect(login.tab(current), f"默认的登录方式应为{current}").to_have_attribute("aria-selected", "true")
 
 
 @then('"口令登录"需要输入"一证通账号"、"一证通密码"和验证码')
@@ -180,11 +182,11 @@ def other_logins(page: Page, providers: str) -> None:
 
 @then(parsers.re(r'页面提示"(?P<message>[^"]+)"'))
 def panel_notice(page: Page, message: str) -> None:
-    expect(IdpLoginPage(page).panel_status).to_have_text(message)
+    expect(IdpLoginPage(page).panel_status, "所选登录方式下的提示").to_have_text(message)
 
 
 @then("页面不提供一证通账号和密码的输入框")
 def no_password_form(page: Page) -> None:
     login = IdpLoginPage(page)
-    expect(login.username).to_have_count(0)
-    expect(login.password).to_have_count(0)
+    expect(login.username, "该登录方式下不应有一证通账号输入框").to_have_count(0)
+    expect(login.password, "该登录方式下不应有一证通密码输入框").to_have_count(0)
