@@ -14,4 +14,7 @@ pytest_plugins = [
     "fixtures.bdd_failures",
     "steps.platform_steps",
     "steps.idp_steps",
+    "steps.registration_rules_steps",
+    "steps.login_security_steps",
+    "steps.sso_steps",
 ]

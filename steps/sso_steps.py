@@ -1,0 +1,3 @@
+"""Placeholder: steps for this feature are being written."""
+
+from __future__ import annotations
