@@ -1,6 +1,8 @@
-"""北京市统一身份认证平台 请您登录: the 一证通 login page."""
+"""北京市统一身份认证平台 请您登录: the 一证通 login page, and the page it shows after a login without a way back."""
 
 from __future__ import annotations
+
+from urllib.parse import quote, urlencode
 
 from playwright.sync_api import Locator, Page
 
@@ -10,6 +12,10 @@ LOGIN_TABS = ("证书登录", "口令登录", "电子营业执照", "事业单�
 
 
 class IdpLoginPage:
+    # The real site's URL shape: /am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto=…
+    PATH = "/am/UI/Login"
+    MODULE = "BjzwLDAP"
+
     def __init__(self, page: Page) -> None:
         self.page = page
         self.title_heading = page.get_by_role("heading", level=1, name="北京市统一身份认证平台")
@@ -27,6 +33,17 @@ class IdpLoginPage:
         self.agreement_link = page.get_by_role("link", name="统一认证平台登录服务协议")
         self.other_logins = page.get_by_role("region", name="其他登录方式")
         self.errors = page.get_by_role("alert")
+
+    @classmethod
+    def url(cls, base_url: str, goto: str | None = None) -> str:
+        """The login page as a link from anywhere would open it, with the ``goto`` to follow after login."""
+        params = {"module": cls.MODULE, "gx_charset": "UTF-8"}
+        if goto is not None:
+            params["goto"] = goto
+        return f"{base_url}{cls.PATH}?{urlencode(params, quote_via=quote)}"
+
+    def open(self, base_url: str, goto: str | None = None) -> None:
+        self.page.goto(self.url(base_url, goto))
 
     def link(self, name: str) -> Locator:
         return self.page.get_by_role("link", name=name, exact=True)
@@ -52,3 +69,21 @@ class IdpLoginPage:
 
     def go_to_register(self) -> None:
         self.register_link.click()
+
+    def resubmit(self) -> None:
+        """Refresh the page shown after a refused login: the browser posts the same form again, captcha and all."""
+        self.page.reload()
+
+
+class IdpWelcomePage:
+    """您已登录北京市统一身份认证平台: where a login ends when there is no (acceptable) system to go back to."""
+
+    PATH = "/am/UI/Welcome"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.heading = page.get_by_role("heading", level=2, name="您已登录北京市统一身份认证平台")
+
+    @classmethod
+    def url(cls, base_url: str) -> str:
+        return base_url + cls.PATH
