@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Locator, Page
 
 from pages.idp.captcha import CaptchaField
@@ -19,6 +21,14 @@ class RegistrationWizard:
         self.current_step = page.get_by_role("list", name="注册步骤").locator("[aria-current=step]")
         self.errors = page.get_by_role("alert")
 
+    def field(self, label: str) -> Locator:
+        """The step's form control with exactly this label; its message, when refused, is its accessible description."""
+        return self.page.get_by_role("main").get_by_label(label, exact=True)
+
+    def resubmit(self) -> None:
+        """Refresh a page that a form submit produced (F5, 重新提交): the browser sends the same form again."""
+        self.page.reload()
+
 
 class IdentityVerificationStep(RegistrationWizard):
     """步骤一 法人身份鉴证."""
@@ -34,6 +44,7 @@ class IdentityVerificationStep(RegistrationWizard):
         self.id_type_options = self.id_type_group.get_by_role("radio")
         self.legal_person_name = page.get_by_label("法人代表姓名")
         self.legal_person_id = page.get_by_label("法人代表身份证号")
+        self.document = page.get_by_label("证件扫描件", exact=True)
         self.captcha = CaptchaField(page.get_by_role("main"))
         self.next_button = page.get_by_role("button", name="下一步")
         self.help_line = page.get_by_text("技术咨询电话")
@@ -53,12 +64,38 @@ class IdentityVerificationStep(RegistrationWizard):
     def verify_legal_person(
         self, enterprise_name: str, credit_code: str, legal_person_name: str, id_number: str, captcha_answer: str
     ) -> None:
+        self.fill_legal_person(
+            enterprise_name=enterprise_name,
+            credit_code=credit_code,
+            id_type="中国居民身份证",
+            legal_person_name=legal_person_name,
+            id_number=id_number,
+            captcha_answer=captcha_answer,
+        )
+        self.go_next()
+
+    def fill_legal_person(
+        self,
+        *,
+        enterprise_name: str,
+        credit_code: str,
+        id_type: str,
+        legal_person_name: str,
+        id_number: str,
+        captcha_answer: str,
+        document: Path | None = None,
+    ) -> None:
+        """Fill in the step as given (empty strings leave a field empty); ``document`` is the scan to upload, if any."""
         self.enterprise_name.fill(enterprise_name)
         self.credit_code.fill(credit_code)
-        self.choose_id_type("中国居民身份证")
+        self.choose_id_type(id_type)
         self.legal_person_name.fill(legal_person_name)
         self.legal_person_id.fill(id_number)
+        if document is not None:
+            self.document.set_input_files(document)
         self.captcha.fill(captcha_answer)
+
+    def go_next(self) -> None:
         self.next_button.click()
 
 
@@ -75,10 +112,17 @@ class CreateAccountStep(RegistrationWizard):
         self.submit_button = page.get_by_role("button", name="注册")
 
     def create_account(self, account: str, password: str, mobile: str) -> None:
+        self.fill_account(account, password, password, mobile)
+        self.submit()
+
+    def fill_account(self, account: str, password: str, password_again: str, mobile: str) -> None:
+        """Fill in the step as given (empty strings leave a field empty)."""
         self.account.fill(account)
         self.password.fill(password)
-        self.password_again.fill(password)
+        self.password_again.fill(password_again)
         self.mobile.fill(mobile)
+
+    def submit(self) -> None:
         self.submit_button.click()
 
 
