@@ -22,7 +22,7 @@ from enum import Enum
 from typing import Final, Protocol, TypeVar
 
 from mock_servers.common.clock import MockClock, add_working_days
-from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number
+from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number, unit_key
 
 CAPTCHA_TTL: Final = timedelta(minutes=5)
 CODE_TTL: Final = timedelta(seconds=60)
@@ -155,6 +155,7 @@ class AccessToken:
     scope: str
     account_key: str
     expires_at: datetime
+    code: str  # the authorization code it was issued for (revoked with it on a replay)
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,8 @@ class IdpStore:
         self._codes: dict[str, AuthorizationCode] = {}
         self._tokens: dict[str, AccessToken] = {}
         self._drafts: dict[str, RegistrationDraft] = {}
+        # Failed logins on names that are no account: (failures in a row, locked until).
+        self._unknown_strikes: dict[str, tuple[int, datetime | None]] = {}
         self._faults = Faults()
 
     def reset(self) -> None:
@@ -242,6 +245,7 @@ class IdpStore:
             self._codes.clear()
             self._tokens.clear()
             self._drafts.clear()
+            self._unknown_strikes.clear()
             self._faults = Faults()
         self.clock.reset()
 
@@ -333,7 +337,7 @@ class IdpStore:
         with self._lock:
             found = self._accounts.get(key)
             if found is None:
-                return LoginResult.BAD_CREDENTIALS, None
+                return self._strike_unknown_account(key, now), None
             found = self._lift_expired_lock(found, now)
             if found.is_locked(now):
                 return LoginResult.LOCKED, found
@@ -394,12 +398,28 @@ class IdpStore:
         return created
 
     def _has_password_account(self, credit_code: str, legal_person_id_number: str) -> bool:
+        unit = unit_key(credit_code)
         return any(
             a.password_hash is not None
-            and a.credit_code == credit_code
+            and unit_key(a.credit_code) == unit
             and a.legal_person_id_number == legal_person_id_number
             for a in self._accounts.values()
         )
+
+    def _strike_unknown_account(self, key: str, now: datetime) -> LoginResult:
+        """Count and lock failures on names that are no account, exactly like real ones (caller holds the lock).
+
+        Otherwise the lock message would appear only for real accounts and tell
+        an attacker which names exist (R5).
+        """
+        failures, locked_until = self._unknown_strikes.get(key, (0, None))
+        if locked_until is not None and now < locked_until:
+            return LoginResult.LOCKED
+        if locked_until is not None:
+            failures = 0
+        failures += 1
+        self._unknown_strikes[key] = (failures, now + LOCKOUT_DURATION if failures >= LOCKOUT_THRESHOLD else None)
+        return LoginResult.BAD_CREDENTIALS
 
     def _lift_expired_lock(self, found: Account, now: datetime) -> Account:
         """A lockout that has run out is forgotten, failure count included (caller holds the lock)."""
@@ -520,6 +540,10 @@ class IdpStore:
                 raise InvalidGrantError("authorization code was issued to another client")
             self._codes[code] = replace(found, used=True)
             if found.used:
+                # RFC 6749 section 4.1.2: a code presented twice is a sign of theft; the
+                # tokens already issued for it should be revoked.
+                for token in [t for t in self._tokens.values() if t.code == code]:
+                    del self._tokens[token.token]
                 raise InvalidGrantError("authorization code has already been used")
             if now >= found.expires_at:
                 raise InvalidGrantError("authorization code has expired")
@@ -536,6 +560,7 @@ class IdpStore:
             scope=code.scope,
             account_key=code.account_key,
             expires_at=now + ACCESS_TOKEN_TTL,
+            code=code.code,
         )
         with self._lock:
             # Unlike captchas and codes, no view shows a token: it goes as soon as it expires.

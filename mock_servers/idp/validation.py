@@ -44,6 +44,16 @@ def normalize_code(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw).upper()
 
 
+def unit_key(code: str) -> str:
+    """Which unit (单位) a normalized credit code names: its 9-character organization code.
+
+    A 统一社会信用代码 carries the unit's 组织机构代码 in characters 9–17, so the
+    18-character and the 9-character form of the same unit must compare equal
+    (otherwise R4 could be sidestepped by registering with the other form).
+    """
+    return code[8:17] if len(code) == 18 else code
+
+
 def normalize_id_number(raw: str) -> str:
     """An identity document number as stored: no spaces, upper case (a resident ID's final ``x`` is ``X``).
 

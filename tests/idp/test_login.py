@@ -238,9 +238,14 @@ def test_wrong_captchas_do_not_count_towards_the_lockout(idp: IdpDriver, seeded:
     assert idp.account(seeded["account"])["failed_logins"] == 0
 
 
-def test_an_unknown_account_never_reports_a_lock(idp: IdpDriver) -> None:
-    for _ in range(7):
-        assert login_alerts(idp, "nobody_here", "Wrong0000") == [BAD_CREDENTIALS]
+def test_an_unknown_account_locks_exactly_like_a_real_one(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    # Otherwise the lock message alone would tell which account names exist (R5).
+    real = [login_alerts(idp, seeded["account"], "Wrong0000") for _ in range(7)]
+    unknown = [login_alerts(idp, "nobody_here", "Wrong0000") for _ in range(7)]
+    assert real == [[BAD_CREDENTIALS]] * 5 + [[LOCKED]] * 2
+    assert unknown == real
+    idp.advance(minutes=30)
+    assert login_alerts(idp, "nobody_here", "Wrong0000") == [BAD_CREDENTIALS]
 
 
 def test_an_account_under_review_logs_in_one_working_day_later_friday_to_monday(idp: IdpDriver) -> None:

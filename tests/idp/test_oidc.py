@@ -297,6 +297,16 @@ def test_a_code_works_once(idp: IdpDriver, seeded: dict[str, Any]) -> None:
     assert again.json() == {"error": "invalid_grant", "error_description": "authorization code has already been used"}
 
 
+def test_a_replayed_code_revokes_the_tokens_issued_for_it(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    # RFC 6749 section 4.1.2: a code used twice may have been stolen.
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    bearer = {"Authorization": f"Bearer {redeem(idp, code, flow.verifier).json()['access_token']}"}
+    assert idp.http.get("/am/oauth2/userinfo", headers=bearer).status_code == 200
+    assert redeem(idp, code, flow.verifier).status_code == 400
+    assert idp.http.get("/am/oauth2/userinfo", headers=bearer).status_code == 401
+
+
 @pytest.mark.parametrize(("wait_s", "status"), [(59, 200), (61, 400)])
 def test_a_code_is_valid_for_60_seconds_by_the_mock_clock(
     idp: IdpDriver, seeded: dict[str, Any], wait_s: int, status: int

@@ -257,6 +257,17 @@ def test_r4_one_password_account_per_handler_and_unit(idp: IdpDriver) -> None:
     assert post_identity(idp, other_handler).status_code == 303
 
 
+@pytest.mark.parametrize("form", ["organization code", "organization code with a hyphen"])
+def test_r4_sees_the_same_unit_behind_its_organization_code(idp: IdpDriver, form: str) -> None:
+    # Characters 9-17 of a 统一社会信用代码 are the unit's 组织机构代码: the same unit either way.
+    existing = idp.seed_account()
+    organization_code = existing["credit_code"][8:17]
+    if form == "organization code with a hyphen":
+        organization_code = f"{organization_code[:8]}-{organization_code[8]}"
+    same_person = idp.identity(credit_code=organization_code, legal_person_id_number=existing["legal_person_id_number"])
+    assert rejected(post_identity(idp, same_person)).alerts() == [R4]
+
+
 def test_r4_does_not_count_an_account_without_a_password(idp: IdpDriver) -> None:
     # Q2: "或重新注册" is a way out for an account opened another way.
     opened_elsewhere = idp.seed_account(password=None)
