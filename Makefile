@@ -8,8 +8,11 @@ PY := $(VENV)/bin/python
 REPORTS := reports
 # Where Playwright puts screenshots and traces of failed scenarios.
 ARTIFACTS := test-results
+# Recording a trace costs about a third of the suite's time, so traces are kept for failures
+# in CI (where nobody can rerun by hand) and are off locally: `make regression TRACING=retain-on-failure`.
+TRACING ?= $(if $(CI),retain-on-failure,off)
 PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
-	--screenshot=only-on-failure --tracing=retain-on-failure --output=$(ARTIFACTS)
+	--screenshot=only-on-failure --tracing=$(TRACING) --output=$(ARTIFACTS)
 
 .PHONY: help setup browser regression test check lint typecheck mocks bench clean
 
