@@ -72,6 +72,9 @@ class IdpLoginPage:
 
     def resubmit(self) -> None:
         """Refresh the page shown after a refused login: the browser posts the same form again, captcha and all."""
+        # The refused page must be the one on show: reloading while the login's own
+        # navigation is still under way would reload the wrong document (or none).
+        self.errors.first.wait_for()
         self.page.reload()
 
 

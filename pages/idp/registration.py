@@ -26,7 +26,10 @@ class RegistrationWizard:
         return self.page.get_by_role("main").get_by_label(label, exact=True)
 
     def resubmit(self) -> None:
-        """Refresh a page that a form submit produced (F5, 重新提交): the browser sends the same form again."""
+        """Refresh a page that a refused form submit produced (F5, 重新提交): the browser sends the same form again."""
+        # The refused page must be the one on show: reloading while the submit's own
+        # navigation is still under way would reload the wrong document (or none).
+        self.errors.first.wait_for()
         self.page.reload()
 
 
