@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.browser import ACTION_TIMEOUT_MS
-from fixtures.mocks import SharedClock
+from fixtures.mocks import SharedClock, seed_yzt_account
 from fixtures.test_data import Enterprise, TestDataBuilder, YztAccount
 from mock_servers import ControlError, IdpControl, MockServers
 from pages.idp.login import IdpLoginPage
@@ -209,16 +209,7 @@ def clock_at(mock_clock: SharedClock, weekday: str, hour: str, minute: str) -> N
 
 @given("我的企业的法人代表此刻注册了一证通账号，正在审核中")
 def registered_just_now(idp_control: IdpControl, enterprise: Enterprise, yzt_account: YztAccount) -> None:
-    idp_control.seed_account(
-        account=yzt_account.account,
-        password=yzt_account.password,
-        mobile=yzt_account.mobile,
-        enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code,
-        legal_person_name=enterprise.legal_person.name,
-        legal_person_id_number=enterprise.legal_person.id_number,
-        reviewed=False,
-    )
+    seed_yzt_account(idp_control, enterprise, yzt_account, reviewed=False)
 
 
 @when(parsers.re(r"时间来到(?P<weekday>星期[一二三四五六日]) (?P<hour>\d{1,2}):(?P<minute>\d{2})"))

@@ -11,7 +11,6 @@ clock, so that tests move time through the control interface instead of waiting.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import threading
@@ -22,6 +21,7 @@ from enum import Enum
 from typing import Final, Protocol, TypeVar
 
 from mock_servers.common.clock import MockClock, add_working_days
+from mock_servers.common.passwords import PasswordHash
 from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number, unit_key
 
 CAPTCHA_TTL: Final = timedelta(minutes=5)
@@ -44,7 +44,6 @@ _SUBJECT_NAMESPACE: Final = uuid.UUID("5b0c6f3e-1d0a-4c57-9a4e-7a2f1b9e3c11")
 # Passwords live only in memory, but they are still kept as salted hashes so
 # that no view, repr or log line of the mock can ever show one.  A low
 # iteration count keeps logins fast; this is not protecting real secrets.
-_PBKDF2_ITERATIONS: Final = 2_000
 
 
 class _Expiring(Protocol):
@@ -64,27 +63,6 @@ def _drop_expired(records: dict[str, _Record], *, before: datetime) -> None:
 def account_key(account: str) -> str:
     """Account names are unique regardless of case, as on most real sites."""
     return account.strip().lower()
-
-
-@dataclass(frozen=True)
-class PasswordHash:
-    salt: bytes
-    digest: bytes
-
-    @classmethod
-    def of(cls, password: str) -> PasswordHash:
-        salt = secrets.token_bytes(16)
-        return cls(salt=salt, digest=_pbkdf2(password, salt))
-
-    def matches(self, password: str) -> bool:
-        return hmac.compare_digest(self.digest, _pbkdf2(password, self.salt))
-
-    def __repr__(self) -> str:
-        return "PasswordHash(…)"
-
-
-def _pbkdf2(password: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, _PBKDF2_ITERATIONS)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,11 @@ create).  The messages are the pages' exact texts.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from mock_servers.common.passwords import PasswordHash
 from mock_servers.platform.state import PlatformStore, User, UserConflictError
 
 MSG_USERNAME_EMPTY = "请输入用户名"
@@ -37,7 +35,6 @@ PASSWORD_PATTERN = re.compile(r"(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9]{6,20}")
 
 # A mock needs salted hashes (no plain passwords in memory dumps or logs), not a slow KDF:
 # a low iteration count keeps registration and login fast in the test suite.
-_PBKDF2_ITERATIONS = 1_000
 
 FieldErrors = dict[str, str]
 
@@ -51,21 +48,6 @@ class Registration:
     password: str
     password_confirm: str
     agreed: bool
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _PBKDF2_ITERATIONS)
-    return f"pbkdf2_sha256${_PBKDF2_ITERATIONS}${salt.hex()}${digest.hex()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        _, iterations, salt_hex, digest_hex = stored.split("$")
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt_hex), int(iterations))
-    except ValueError:
-        return False
-    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 def _shape_error(value: str, pattern: re.Pattern[str], empty: str, malformed: str) -> str | None:
@@ -106,7 +88,7 @@ def register(store: PlatformStore, form: Registration, now: datetime) -> tuple[U
     if errors:
         return None, errors
     try:
-        user = store.add_user(form.username, form.mobile, hash_password(form.password), now)
+        user = store.add_user(form.username, form.mobile, PasswordHash.of(form.password), now)
     except UserConflictError as conflict:
         # Someone took the name or number between the check and the insert (two tabs, two threads).
         if conflict.field_name == "username":
@@ -115,16 +97,19 @@ def register(store: PlatformStore, form: Registration, now: datetime) -> tuple[U
     return user, {}
 
 
+# Checked against when the account is unknown, so that the answer takes as long as a real check.
+_TIMING_EQUALISER = PasswordHash.of("timing-equaliser")
+
+
 def authenticate(store: PlatformStore, login_id: str, password: str) -> User | None:
     """The account for 用户名/手机号码 + 密码, or None (one answer for unknown account and wrong password)."""
     user = store.get_user(login_id)
     if user is None and MOBILE_PATTERN.fullmatch(login_id):
         user = store.find_user_by_mobile(login_id)
     if user is None:
-        # Spend the same work as a real check so that timing does not tell which accounts exist.
-        verify_password(password, hash_password("timing-equaliser"))
+        _TIMING_EQUALISER.matches(password)
         return None
-    return user if verify_password(password, user.password_hash) else None
+    return user if user.password_hash.matches(password) else None
 
 
 def mask_mobile(mobile: str) -> str:

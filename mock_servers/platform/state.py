@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from mock_servers.common.passwords import PasswordHash
+
 # A user may click 北京市企业认证 in several tabs; each tab's round trip must still find its
 # authorization request.  A few are plenty, and the cap keeps a session from growing without end.
 MAX_PENDING_AUTHORIZATIONS = 5
@@ -33,7 +35,7 @@ class User:
 
     username: str
     mobile: str
-    password_hash: str
+    password_hash: PasswordHash
     registered_at: datetime
 
 
@@ -129,7 +131,7 @@ class PlatformStore:
 
     # --- accounts -------------------------------------------------------------------------
 
-    def add_user(self, username: str, mobile: str, password_hash: str, now: datetime) -> User:
+    def add_user(self, username: str, mobile: str, password_hash: PasswordHash, now: datetime) -> User:
         """Store a new account; :class:`UserConflictError` if the username or mobile is taken."""
         with self._lock:
             if _user_key(username) in self._users:
