@@ -18,13 +18,12 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from fixtures.browser import ACTION_TIMEOUT_MS
 from fixtures.mocks import SharedClock, seed_yzt_account
 from fixtures.test_data import Enterprise, TestDataBuilder, YztAccount
 from mock_servers import ControlError, IdpControl, MockServers
 from pages.idp.login import IdpLoginPage
 from pages.idp.registration import CreateAccountStep, IdentityVerificationStep, RegistrationWizard
-from steps.idp_steps import solve
+from steps.idp_steps import pass_identity_verification, solve
 
 # The address the guide gives for 一证通 (常见问题: "在 PC 端打开一证通网址 …").
 YZT_LOGIN_PATH = "/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8"
@@ -164,14 +163,7 @@ def open_registration(page: Page, idp_url: str) -> None:
 def verify_identity(page: Page, idp_url: str, idp_control: IdpControl, enterprise: Enterprise) -> None:
     """From the 一证通 address through a passed 法人身份鉴证 for the enterprise."""
     open_registration(page, idp_url)
-    step = IdentityVerificationStep(page)
-    step.verify_legal_person(
-        enterprise_name=enterprise.name,
-        credit_code=enterprise.credit_code,
-        legal_person_name=enterprise.legal_person.name,
-        id_number=enterprise.legal_person.id_number,
-        captcha_answer=solve(step.captcha, idp_control),
-    )
+    pass_identity_verification(page, idp_control, enterprise)
 
 
 # --- 一证通账户 and time -------------------------------------------------------------------------
@@ -244,9 +236,7 @@ def colleague_verified(
     enterprise: Enterprise,
 ) -> Page:
     # Another computer is another browser: its own cookies, so its own registration in progress.
-    colleague_context = new_context()
-    colleague_context.set_default_timeout(ACTION_TIMEOUT_MS)
-    colleague = colleague_context.new_page()
+    colleague = new_context().new_page()
     verify_identity(colleague, mock_servers.idp_url, idp_control, enterprise)
     return colleague
 
