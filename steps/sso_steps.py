@@ -23,6 +23,9 @@ from pages.platform.user_center import ProfilePage
 
 # Stands in for whatever site a forged goto points at, should the IdP ever follow one.
 FOREIGN_SITE_PAGE = "<!DOCTYPE html><title>外部网站</title><h1>这里不是北京市统一身份认证平台</h1>"
+# A slow IdP: it answers after SLOW_IDP_DELAY_S, while the platform waits SLOW_IDP_PLATFORM_WAIT_S.
+SLOW_IDP_PLATFORM_WAIT_S = 0.3
+SLOW_IDP_DELAY_S = 1.0
 
 # --- 平台 ----------------------------------------------------------------------------------------
 
@@ -72,6 +75,14 @@ def idp_down(idp_control: IdpControl) -> None:
     idp_control.set_faults(down=True)
 
 
+@given("统一身份认证平台响应缓慢，超过了平台愿意等待的时间")
+def idp_slow(idp_control: IdpControl, platform_control: PlatformControl) -> None:
+    # The platform's wait is shortened (5 s on the real site) so that the scenario need not sit
+    # through it; the IdP answers later than that wait, which is what "slow" means to the user.
+    platform_control.set_faults(idp_timeout_seconds=SLOW_IDP_PLATFORM_WAIT_S)
+    idp_control.set_faults(delay_seconds=SLOW_IDP_DELAY_S)
+
+
 @given("统一身份认证平台会在平台换取认证结果之前变得无法访问")
 def idp_down_before_exchange(page: Page, mock_servers: MockServers, idp_control: IdpControl) -> None:
     # The browser is already on its way back with the code: only the platform's call to the IdP meets the fault.
@@ -80,7 +91,7 @@ def idp_down_before_exchange(page: Page, mock_servers: MockServers, idp_control:
 
 @when("统一身份认证平台恢复访问")
 def idp_back(idp_control: IdpControl) -> None:
-    idp_control.set_faults(down=False)
+    idp_control.set_faults(down=False, delay_seconds=0)
 
 
 # --- 认证回调 ------------------------------------------------------------------------------------

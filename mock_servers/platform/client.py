@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from mock_servers.common.control import ControlClientBase
 from mock_servers.platform.control import Binding, FaultsView, NewBinding, SeedUser, UserView
+from mock_servers.platform.sso import IDP_TIMEOUT_S
 
 
 class PlatformControl(ControlClientBase):
@@ -42,5 +43,6 @@ class PlatformControl(ControlClientBase):
     def get_faults(self) -> FaultsView:
         return FaultsView.model_validate(self._call("GET", "/faults"))
 
-    def set_faults(self, *, down: bool = False) -> FaultsView:
-        return FaultsView.model_validate(self._call("PUT", "/faults", json=FaultsView(down=down).model_dump()))
+    def set_faults(self, *, down: bool = False, idp_timeout_seconds: float = IDP_TIMEOUT_S) -> FaultsView:
+        body = FaultsView(down=down, idp_timeout_seconds=idp_timeout_seconds)
+        return FaultsView.model_validate(self._call("PUT", "/faults", json=body.model_dump()))

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from mock_servers.common.control import clock_router
 from mock_servers.platform import accounts, state
 from mock_servers.platform.context import PlatformContext
+from mock_servers.platform.sso import IDP_TIMEOUT_S
 
 
 class SeedUser(BaseModel):
@@ -56,6 +57,16 @@ class NewBinding(BaseModel):
 
 class FaultsView(BaseModel):
     down: bool = Field(default=False, description="Every page answers 503 平台维护中 (the control interface stays up).")
+    idp_timeout_seconds: float = Field(
+        default=IDP_TIMEOUT_S,
+        ge=0.1,
+        le=30,
+        description="How long the platform waits for the IdP before its friendly error; shorten it to test a slow IdP.",
+    )
+
+
+def _faults_view(faults: state.Faults) -> FaultsView:
+    return FaultsView(down=faults.down, idp_timeout_seconds=faults.idp_timeout_seconds)
 
 
 def binding_view(binding: state.Binding) -> Binding:
@@ -156,11 +167,11 @@ def control_app(ctx: PlatformContext) -> FastAPI:
 
     @app.get("/faults", response_model=FaultsView, summary="Injected faults")
     def get_faults() -> FaultsView:
-        return FaultsView(down=ctx.store.faults.down)
+        return _faults_view(ctx.store.faults)
 
     @app.put("/faults", response_model=FaultsView, summary="Inject faults")
     def set_faults(body: FaultsView) -> FaultsView:
-        faults = ctx.store.set_faults(state.Faults(down=body.down))
-        return FaultsView(down=faults.down)
+        faults = ctx.store.set_faults(state.Faults(down=body.down, idp_timeout_seconds=body.idp_timeout_seconds))
+        return _faults_view(faults)
 
     return app

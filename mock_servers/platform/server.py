@@ -81,6 +81,7 @@ def create_app(
         redirect_uri=redirect_uri_for(base),
         clock=clock,
         transport=idp_transport,
+        timeout_s=lambda: store.faults.idp_timeout_seconds,
     )
     ctx = PlatformContext(
         base_url=base,

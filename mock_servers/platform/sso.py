@@ -25,6 +25,7 @@ import socket
 import ssl
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +119,7 @@ class OidcClient:
         redirect_uri: str,
         clock: MockClock,
         transport: httpx.BaseTransport | None = None,
-        timeout_s: float = IDP_TIMEOUT_S,
+        timeout_s: Callable[[], float] = lambda: IDP_TIMEOUT_S,
     ) -> None:
         self.issuer = idp_url.rstrip("/") + ISSUER_PATH
         self.client_id = client_id
@@ -126,7 +127,8 @@ class OidcClient:
         self._client_secret = client_secret
         self._clock = clock
         self._transport = transport
-        self._timeout = httpx.Timeout(timeout_s)
+        # Read at every call: the control interface can shorten it while the mock runs.
+        self._timeout_s = timeout_s
         self._lock = threading.Lock()
         self._metadata: ProviderMetadata | None = None
         self._keys: KeySet | None = None
@@ -255,9 +257,12 @@ class OidcClient:
             scope=SCOPE,
             redirect_uri=self.redirect_uri,
             code_challenge_method="S256",
-            timeout=self._timeout,
+            timeout=self._timeout(),
             transport=self._http_transport(),
         )
+
+    def _timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self._timeout_s())
 
     def _http_transport(self) -> httpx.BaseTransport:
         if self._transport is not None:
@@ -272,7 +277,7 @@ class OidcClient:
 
     def _get_json(self, url: str) -> dict[str, Any]:
         try:
-            with httpx.Client(transport=self._http_transport(), timeout=self._timeout) as http:
+            with httpx.Client(transport=self._http_transport(), timeout=self._timeout()) as http:
                 response = http.get(url, headers={"Accept": "application/json"})
                 response.raise_for_status()
                 document = response.json()

@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import Enum
 
 from mock_servers.common.passwords import PasswordHash
+from mock_servers.platform.sso import IDP_TIMEOUT_S
 
 # A user may click 北京市企业认证 in several tabs; each tab's round trip must still find its
 # authorization request.  A few are plenty, and the cap keeps a session from growing without end.
@@ -69,6 +70,9 @@ class Faults:
     """Faults injected through the control interface."""
 
     down: bool = False
+    # How long the platform waits for the IdP before showing its friendly error. Real sites
+    # wait seconds; a test of a slow IdP shortens it instead of waiting that long.
+    idp_timeout_seconds: float = IDP_TIMEOUT_S
 
 
 @dataclass

@@ -152,3 +152,21 @@ def test_idp_going_down_mid_flight_gives_the_retry_page(
     assert page.status_code == 502
     assert '<p role="alert" class="result-message">统一身份认证平台暂时无法访问，请稍后重试</p>' in page.text
     assert mocks.platform_control.list_bindings() == []
+
+
+def test_a_slow_idp_gives_the_retry_page_after_the_platforms_timeout(mocks: Mocks, browser: httpx.Client) -> None:
+    # The platform's wait is shortened through the control interface so that the test needs
+    # no five-second pause; the IdP answers later than that wait.
+    assert mocks.platform_control.set_faults(idp_timeout_seconds=0.2).idp_timeout_seconds == 0.2
+    mocks.idp_control.set_faults(delay_seconds=0.6)
+    page = browser.get(mocks.platform.url + "/auth/yzt/start")
+    assert page.status_code == 502
+    assert "统一身份认证平台暂时无法访问，请稍后重试" in page.text
+    mocks.idp_control.set_faults(delay_seconds=0)
+    assert browser.get(mocks.platform.url + "/auth/yzt/start").url.path == "/am/UI/Login"
+
+
+def test_reset_restores_the_platforms_idp_timeout(mocks: Mocks) -> None:
+    mocks.platform_control.set_faults(idp_timeout_seconds=0.2)
+    mocks.platform_control.reset()
+    assert mocks.platform_control.get_faults().idp_timeout_seconds == 5.0

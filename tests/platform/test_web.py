@@ -484,13 +484,13 @@ def test_agreement_pages(client: TestClient) -> None:
 
 
 def test_maintenance_fault_takes_the_pages_down_but_not_the_control_interface(client: TestClient) -> None:
-    assert client.put("/_control/faults", json={"down": True}).json() == {"down": True}
+    assert client.put("/_control/faults", json={"down": True}).json() == {"down": True, "idp_timeout_seconds": 5.0}
     response = client.get("/")
     assert response.status_code == 503
     assert re.search(r"<h1[^>]*>平台维护中</h1>", response.text)
     assert client.post("/login", data={}).status_code == 503
     assert client.get("/static/platform.css").status_code == 200
-    assert client.get("/_control/faults").json() == {"down": True}
+    assert client.get("/_control/faults").json() == {"down": True, "idp_timeout_seconds": 5.0}
     client.put("/_control/faults", json={"down": False})
     assert client.get("/").status_code == 200
 
