@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
-import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 from starlette.templating import Jinja2Templates
+
+from mock_servers.common.templates import template_environment
 
 PACKAGE_DIR: Final = Path(__file__).parent
 TEMPLATES_DIR: Final = PACKAGE_DIR / "templates"
@@ -45,15 +46,7 @@ WIZARD_COOKIE: Final = "yzt_register"
 
 
 def make_templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        # A typo in a template variable fails loudly in the tests instead of
-        # rendering an empty string on a page.
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(TEMPLATES_DIR)
     env.globals.update(
         site_name=SITE_NAME,
         tech_phone=TECH_PHONE,

@@ -17,13 +17,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
 from mock_servers.common.static import CachedStaticFiles
+from mock_servers.common.templates import template_environment
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.context import PlatformContext
 from mock_servers.platform.control import control_app
@@ -107,14 +107,7 @@ def create_app(
 def _templates() -> Jinja2Templates:
     # The templates never change while running, so every instance in a process shares one
     # environment and compiles each template once (it is safe to render from several threads).
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(["html"]),
-        # A misspelt variable should fail the mock's own tests, not render as an empty string.
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    environment = template_environment(TEMPLATES_DIR)
     return Jinja2Templates(env=environment)
 
 
