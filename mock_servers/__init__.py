@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 PLATFORM_CLIENT_ID = "smebj-platform"
-CALLBACK_PATH = "/auth/yzt/callback"
 
 
 @dataclass
@@ -81,7 +80,7 @@ def start_mock_servers(host: str = LOOPBACK, platform_port: int = 0, idp_port: i
     idp_control.register_client(
         client_id=PLATFORM_CLIENT_ID,
         client_secret=client_secret,
-        redirect_uris=[platform.url + CALLBACK_PATH],
+        redirect_uris=[platform.extras["redirect_uri"]],
     )
     return MockServers(
         platform=platform,

@@ -149,7 +149,7 @@ def account_exists(idp_control: IdpControl, account: str) -> bool:
     try:
         idp_control.get_account(account)
     except ControlError as error:
-        if "answered 404" in str(error):
+        if error.status == 404:
             return False
         raise
     return True

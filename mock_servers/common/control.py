@@ -61,7 +61,15 @@ def clock_router(clock: MockClock) -> APIRouter:
 
 
 class ControlError(RuntimeError):
-    """A control call failed; the message names the call and what the mock answered."""
+    """A control call failed; the message names the call and what the mock answered.
+
+    ``status`` is the mock's HTTP status (404: no such record, 409: conflict, 429: rate limit …),
+    or None when the mock did not answer at all: callers decide on it, never on the text.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class ControlClientBase:
@@ -86,7 +94,8 @@ class ControlClientBase:
             ) from error
         if response.status_code >= 400:
             raise ControlError(
-                f"{self.mock_name} control {method} {path} answered {response.status_code}: {response.text}"
+                f"{self.mock_name} control {method} {path} answered {response.status_code}: {response.text}",
+                status=response.status_code,
             )
         if not response.content:
             return None

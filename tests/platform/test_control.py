@@ -111,8 +111,9 @@ def test_seeding_obeys_the_registration_rules(
 
 
 def test_unknown_user_is_a_clear_404(control: PlatformControl) -> None:
-    with pytest.raises(ControlError, match=r"404.*no platform account named 'nobody'"):
+    with pytest.raises(ControlError, match=r"404.*no platform account named 'nobody'") as raised:
         control.get_user("nobody")
+    assert raised.value.status == 404
 
 
 def test_bind_list_and_read_bindings(
@@ -224,6 +225,7 @@ def test_bad_control_requests_get_json_errors(platform: RunningServer) -> None:
 
 def test_client_reports_an_unreachable_mock_clearly() -> None:
     client = PlatformControl("http://127.0.0.1:9", timeout_s=1)
-    with pytest.raises(ControlError, match="Is the mock running"):
+    with pytest.raises(ControlError, match="Is the mock running") as raised:
         client.list_bindings()
+    assert raised.value.status is None
     client.close()
