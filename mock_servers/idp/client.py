@@ -73,8 +73,17 @@ class IdpControl(ControlClientBase):
         return ClientView.model_validate(self._call("POST", "/clients", json=body.model_dump()))
 
     def set_faults(self, *, down: bool = False, delay_seconds: float = 0.0) -> FaultSettings:
+        """Replace the faults: down, slow, or neither (this also drops pending token-request failures)."""
         body = FaultSettings(down=down, delay_seconds=delay_seconds)
         return FaultSettings.model_validate(self._call("PUT", "/faults", json=body.model_dump()))
+
+    def fail_next_token_request(self) -> None:
+        """Make the next request to the token endpoint answer 503 ``temporarily_unavailable``.
+
+        Each call queues one more failure; the request after them works again.  An
+        outage (``set_faults(down=True)``) answers first and leaves them queued.
+        """
+        self._call("POST", "/faults/fail-next-token-request")
 
     def get_faults(self) -> FaultSettings:
         return FaultSettings.model_validate(self._call("GET", "/faults"))

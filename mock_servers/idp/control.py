@@ -2,7 +2,8 @@
 
 A FastAPI sub-application mounted at ``/_control`` (OpenAPI at
 ``/_control/openapi.json``): seed and inspect accounts, read a captcha's
-answer, register OIDC clients, make the IdP down or slow, move the clock, reset.
+answer, register OIDC clients, make the IdP down or slow or fail the next token
+request, move the clock, reset.
 Errors are JSON ``{"detail": …}`` sentences that say what to do next.
 """
 
@@ -171,6 +172,21 @@ class FaultSettings(BaseModel):
 
     down: bool = Field(default=False, description="Every page answers 503 统一身份认证平台暂时无法访问.")
     delay_seconds: float = Field(default=0, ge=0, le=30, description="Every response waits this long first.")
+    pending_token_failures: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "How many of the next token requests answer 503 temporarily_unavailable "
+            "(POST /faults/fail-next-token-request adds one). "
+            "PUT replaces all settings, so a body without it clears them."
+        ),
+    )
+
+    @classmethod
+    def of(cls, faults: Faults) -> FaultSettings:
+        return cls(
+            down=faults.down, delay_seconds=faults.delay_seconds, pending_token_failures=faults.pending_token_failures
+        )
 
 
 def control_app(store: IdpStore) -> FastAPI:
@@ -232,13 +248,25 @@ def control_app(store: IdpStore) -> FastAPI:
 
     @app.get("/faults", response_model=FaultSettings, summary="Read the injected faults")
     def get_faults() -> FaultSettings:
-        faults = store.get_faults()
-        return FaultSettings(down=faults.down, delay_seconds=faults.delay_seconds)
+        return FaultSettings.of(store.get_faults())
 
     @app.put("/faults", response_model=FaultSettings, summary="Make the IdP down or slow (all non-control routes)")
     def set_faults(body: FaultSettings) -> FaultSettings:
-        store.set_faults(Faults(down=body.down, delay_seconds=body.delay_seconds))
+        store.set_faults(
+            Faults(down=body.down, delay_seconds=body.delay_seconds, pending_token_failures=body.pending_token_failures)
+        )
         return body
+
+    # An intent verb in the style of navikt/mock-oauth2-server: shape only the next
+    # exchange, so a test checks the relying party's error page and then its recovery
+    # without switching anything off again.
+    @app.post(
+        "/faults/fail-next-token-request",
+        response_model=FaultSettings,
+        summary="Make the next token request answer 503 temporarily_unavailable (each call adds one)",
+    )
+    def fail_next_token_request() -> FaultSettings:
+        return FaultSettings.of(store.add_token_failure())
 
     return app
 

@@ -54,5 +54,21 @@ NEW_PASSWORD_REQUIRED: Final = "请设置新密码"
 ACCOUNT_ID_MISMATCH: Final = "一证通账号与法人代表身份证号不匹配"
 PASSWORD_RESET_DONE: Final = "密码已重置，请使用新密码登录"
 
-# Shown for every page while the control interface has the IdP "down".
+# Shown for every page while the control interface has the IdP "down", and in the
+# token endpoint's 503 while a "fail the next token request" fault is pending.
 IDP_UNAVAILABLE: Final = "统一身份认证平台暂时无法访问"
+
+# On a phone (the app's web view, 方式二): registration and password recovery happen
+# only on a PC.  The answers are the guide's 常见问题 Q3 and Q4, word for word; the
+# pages turn the phone number in them into a tel: link and show the PC address below.
+NO_ACCOUNT_ON_PHONE: Final = "还没有一证通账号？目前只能在PC端注册，请在电脑上打开认证平台地址完成注册。"
+REGISTER_ON_PC_HEADING: Final = "请在PC端注册"
+REGISTER_ON_PC_ONLY: Final = (
+    "目前只能在PC端进行认证平台的账号注册，在PC端打开认证平台地址，进行注册。"
+    "操作过程中如遇问题，请咨询一证通技术人员，电话：010-58511090。"
+)
+PASSWORD_RECOVERY_ON_PC_HEADING: Final = "请在PC端找回密码"
+PASSWORD_RECOVERY_ON_PC_ONLY: Final = (
+    "目前只能在PC端进行认证平台的密码找回，在PC端打开认证平台地址，进行密码找回操作。"
+    "操作过程中如遇问题，请咨询一证通技术人员，电话：010-58511090。"
+)

@@ -12,9 +12,11 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 from starlette.datastructures import FormData
 from starlette.templating import Jinja2Templates
 
+from mock_servers.common.devices import is_phone
 from mock_servers.common.templates import template_environment
 
 PACKAGE_DIR: Final = Path(__file__).parent
@@ -45,7 +47,7 @@ SESSION_COOKIE: Final = "iPlanetDirectoryPro"
 WIZARD_COOKIE: Final = "yzt_register"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(base_url: str) -> Jinja2Templates:
     env = template_environment(TEMPLATES_DIR)
     env.globals.update(
         site_name=SITE_NAME,
@@ -54,8 +56,18 @@ def make_templates() -> Jinja2Templates:
         static_path=STATIC_PATH,
         login_url=login_url,
         with_goto=with_goto,
+        # The address a phone user is told to open on a PC: the login page as the
+        # guide gives it (…/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8), no goto,
+        # since the system that sent the phone here is the app, not a PC website.
+        pc_login_url=base_url.rstrip("/") + login_url(),
     )
+    env.filters["tel_links"] = tel_links
     return Jinja2Templates(env=env)
+
+
+def on_phone(request: Request) -> bool:
+    """The request comes from a phone (the app's web view or a mobile browser): show the mobile pages."""
+    return is_phone(request.headers.get("user-agent"))
 
 
 def render(
@@ -66,10 +78,21 @@ def render(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    # Every page knows whether it is on a phone: the layout and a few texts differ there.
+    response = templates.TemplateResponse(
+        request, name, {"mobile": on_phone(request), **(context or {})}, status_code=status_code
+    )
     # Every page carries a fresh captcha or per-user data: never serve one from a cache.
     response.headers["Cache-Control"] = "no-store"
+    # The same URL answers a phone and a computer differently.
+    response.headers["Vary"] = "User-Agent"
     return response
+
+
+def tel_links(text: str) -> Markup:
+    """``text``, escaped, with the technical support number in it as a ``tel:`` link (a tap calls it on a phone)."""
+    link = Markup('<a class="tel-link" href="tel:{0}">{0}</a>').format(TECH_PHONE)
+    return escape(text).replace(TECH_PHONE, link)
 
 
 def error_page(

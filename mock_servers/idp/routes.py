@@ -1,5 +1,9 @@
 """The IdP's pages: 口令登录, the registration wizard (注册), 找回密码, and the small pages around them.
 
+On a phone (the app's web view) the same URLs serve the mobile pages: 口令登录 in a
+phone layout, and instead of the wizard and 找回密码 the guide's answers that both are
+possible only on a PC (常见问题 Q3, Q4).
+
 Forms are read with ``request.form()`` rather than FastAPI's ``Form(...)``
 parameters on purpose: a missing or tampered field must come back as the page
 with its Chinese message, never as FastAPI's 422 JSON.  Every rejected form is
@@ -36,6 +40,7 @@ from mock_servers.idp.pages import (
     error_page,
     form_text,
     login_url,
+    on_phone,
     render,
     safe_goto,
     with_goto,
@@ -75,6 +80,20 @@ THIRD_PARTY_LOGINS: Final = (
 PASSWORD_TAB: Final = "password"
 
 WIZARD_STEPS: Final = ("法人身份鉴证", "创建账号", "注册完成")
+
+
+@dataclass(frozen=True)
+class PcOnlyNotice:
+    """What a phone gets instead of a page that works only on a PC (常见问题 Q3, Q4)."""
+
+    heading: str
+    answer: str
+
+
+REGISTER_ON_PC: Final = PcOnlyNotice(messages.REGISTER_ON_PC_HEADING, messages.REGISTER_ON_PC_ONLY)
+PASSWORD_RECOVERY_ON_PC: Final = PcOnlyNotice(
+    messages.PASSWORD_RECOVERY_ON_PC_HEADING, messages.PASSWORD_RECOVERY_ON_PC_ONLY
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +143,21 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
                 **context,
             },
         )
+
+    def pc_only(request: Request, goto: str | None, notice: PcOnlyNotice) -> HTMLResponse:
+        """The guide's answer for a phone, the PC address, and the way back to the login page (``goto`` kept)."""
+        return render(
+            templates,
+            request,
+            "pc_only.html",
+            {"heading": notice.heading, "answer": notice.answer, "back_to_login": login_url(goto)},
+        )
+
+    async def pc_only_for_post(request: Request, notice: PcOnlyNotice) -> HTMLResponse:
+        """A form posted from a phone: read only its goto, store nothing, and say where to do it instead."""
+        async with request.form() as form:
+            goto = carried_goto(request, form)
+        return pc_only(request, goto, notice)
 
     # --- captcha images -----------------------------------------------------
 
@@ -175,6 +209,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
                 "third_party_label": third_party.label if third_party else "",
                 "show_form": show_form,
                 "only_password": messages.ONLY_PASSWORD_LOGIN,
+                "no_account_note": messages.NO_ACCOUNT_ON_PHONE,
                 "captcha_id": new_captcha_id() if show_form else "",
                 "refresh_url": login_url(goto, tab),
                 "action": action,
@@ -276,12 +311,19 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             max_document_mb=validation.DOCUMENT_MAX_BYTES // (1024 * 1024),
         )
 
+    # On a phone every step of the wizard, GET or POST, answers with 常见问题 Q3
+    # instead: registration is possible only on a PC, so nothing is registered here.
+
     @router.get(REGISTER_PATH)
     def register_identity_page(request: Request, goto: str | None = None) -> HTMLResponse:
+        if on_phone(request):
+            return pc_only(request, goto, REGISTER_ON_PC)
         return render_identity(request, goto)
 
     @router.post(REGISTER_PATH)
     async def register_identity_submit(request: Request) -> Response:
+        if on_phone(request):
+            return await pc_only_for_post(request, REGISTER_ON_PC)
         async with request.form() as form:
             goto = carried_goto(request, form)
             values = {
@@ -352,12 +394,16 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
 
     @router.get(REGISTER_ACCOUNT_PATH)
     def register_account_page(request: Request, goto: str | None = None) -> Response:
+        if on_phone(request):
+            return pc_only(request, goto, REGISTER_ON_PC)
         if not ready_for_account(request):
             return step_one_first(goto)
         return render_account(request, goto)
 
     @router.post(REGISTER_ACCOUNT_PATH)
     async def register_account_submit(request: Request) -> Response:
+        if on_phone(request):
+            return await pc_only_for_post(request, REGISTER_ON_PC)
         form = await request.form()
         goto = carried_goto(request, form)
         if not ready_for_account(request):
@@ -398,6 +444,8 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
 
     @router.get(REGISTER_DONE_PATH)
     def register_done(request: Request, goto: str | None = None) -> Response:
+        if on_phone(request):
+            return pc_only(request, goto, REGISTER_ON_PC)
         draft = store.get_draft(request.cookies.get(WIZARD_COOKIE))
         if draft is None or draft.registered_account is None:
             return step_one_first(goto)
@@ -431,12 +479,18 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             back_to_login=login_url(goto),
         )
 
+    # On a phone, 找回密码 answers with 常见问题 Q4 instead, GET or POST: no password changes here.
+
     @router.get(FORGOT_PATH)
     def forgot_page(request: Request, goto: str | None = None) -> HTMLResponse:
+        if on_phone(request):
+            return pc_only(request, goto, PASSWORD_RECOVERY_ON_PC)
         return render_forgot(request, goto)
 
     @router.post(FORGOT_PATH)
     async def forgot_submit(request: Request) -> HTMLResponse:
+        if on_phone(request):
+            return await pc_only_for_post(request, PASSWORD_RECOVERY_ON_PC)
         form = await request.form()
         goto = carried_goto(request, form)
         account = form_text(form, "account").strip()

@@ -25,12 +25,16 @@ from mock_servers.common.static import CachedStaticFiles
 from mock_servers.idp import messages
 from mock_servers.idp.captchas import CaptchaImages
 from mock_servers.idp.control import control_app
-from mock_servers.idp.oidc import AUTHORIZE_PATH, DISCOVERY_SUFFIX, OIDC_PREFIX, SigningKey, oidc_router
+from mock_servers.idp.oidc import AUTHORIZE_PATH, DISCOVERY_SUFFIX, OIDC_PREFIX, TOKEN_PATH, SigningKey, oidc_router
 from mock_servers.idp.pages import STATIC_DIR, STATIC_PATH, error_page, login_url, make_templates
 from mock_servers.idp.routes import page_router
 from mock_servers.idp.state import IdpStore
 
 SERVER_NAME: Final = "一证通 identity provider mock"
+# Retry-After of the injected faults: an outage lasts until switched off (come back in a
+# minute); a failed token request is a single one, and the next request works at once.
+DOWN_RETRY_AFTER_S: Final = 60
+TOKEN_FAILURE_RETRY_AFTER_S: Final = 1
 
 _PAGE_ERRORS: Final = {
     400: ("请求无效", "请求参数不完整或格式不正确，请返回重试。"),
@@ -43,7 +47,7 @@ def create_app(base_url: str, clock: MockClock | None = None) -> FastAPI:
     """The IdP for ``base_url`` (issuer = base_url + "/am/oauth2"), with a new signing key and empty state."""
     base_url = base_url.rstrip("/")
     store = IdpStore(clock or MockClock())
-    templates = make_templates()
+    templates = make_templates(base_url)
     # A real government login site has no /docs; the control sub-app keeps its own.
     app = FastAPI(title=SERVER_NAME, docs_url=None, redoc_url=None, openapi_url=None)
     # In-process tests may reach the store directly; the harness uses the control interface.
@@ -90,11 +94,7 @@ def _install_faults(app: FastAPI, store: IdpStore, templates: Jinja2Templates) -
             await asyncio.sleep(injected.delay_seconds)
         if injected.down:
             if _is_protocol_path(request.url.path):
-                return JSONResponse(
-                    {"error": "temporarily_unavailable", "error_description": messages.IDP_UNAVAILABLE},
-                    status_code=503,
-                    headers={"Retry-After": "60"},
-                )
+                return _unavailable_json(retry_after_s=DOWN_RETRY_AFTER_S)
             response = error_page(
                 templates,
                 request,
@@ -102,9 +102,22 @@ def _install_faults(app: FastAPI, store: IdpStore, templates: Jinja2Templates) -
                 heading=messages.IDP_UNAVAILABLE,
                 detail="系统正在维护，请稍后重试。",
             )
-            response.headers["Retry-After"] = "60"
+            response.headers["Retry-After"] = str(DOWN_RETRY_AFTER_S)
             return response
+        # Answered before the endpoint runs, as a gateway in front of it would: the
+        # code in the request is not used up, only this one request fails.
+        if request.url.path == TOKEN_PATH and store.take_token_failure():
+            return _unavailable_json(retry_after_s=TOKEN_FAILURE_RETRY_AFTER_S)
         return await call_next(request)
+
+
+def _unavailable_json(*, retry_after_s: int) -> JSONResponse:
+    """The machine endpoints' 503 (RFC 6749 section 4.1.2.1's temporarily_unavailable)."""
+    return JSONResponse(
+        {"error": "temporarily_unavailable", "error_description": messages.IDP_UNAVAILABLE},
+        status_code=503,
+        headers={"Retry-After": str(retry_after_s), "Cache-Control": "no-store"},
+    )
 
 
 def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:

@@ -166,6 +166,8 @@ class RegistrationDraft:
 class Faults:
     down: bool = False
     delay_seconds: float = 0.0
+    # How many of the next token requests answer 503 (one per "fail the next token request").
+    pending_token_failures: int = 0
 
 
 class LoginResult(Enum):
@@ -247,6 +249,22 @@ class IdpStore:
         with self._lock:
             self._faults = faults
             return faults
+
+    def add_token_failure(self) -> Faults:
+        """Make one more of the next token requests fail; the faults as they are now."""
+        with self._lock:
+            self._faults = replace(self._faults, pending_token_failures=self._faults.pending_token_failures + 1)
+            return self._faults
+
+    def take_token_failure(self) -> bool:
+        """Use up one pending token-request failure: True when this request is the one to fail."""
+        # Checked and counted down under the lock: two token requests racing each other
+        # must not both fail for one queued failure (or both pass for two).
+        with self._lock:
+            if self._faults.pending_token_failures == 0:
+                return False
+            self._faults = replace(self._faults, pending_token_failures=self._faults.pending_token_failures - 1)
+            return True
 
     # --- captchas -----------------------------------------------------------
 

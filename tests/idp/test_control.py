@@ -102,7 +102,7 @@ def test_reset_forgets_accounts_sessions_faults_and_clock_but_keeps_clients(
 
     idp.control("POST", "/reset", expect=204)
     assert idp.http.get(f"/_control/accounts/{seeded['account']}").status_code == 404
-    assert idp.control("GET", "/faults") == {"down": False, "delay_seconds": 0.0}
+    assert idp.control("GET", "/faults") == {"down": False, "delay_seconds": 0.0, "pending_token_failures": 0}
     assert idp.get("/am/UI/Welcome").status_code == 302  # the session is gone, cookie or not
     now = idp.control("GET", "/clock")["now"]
     assert abs(time.time() - _timestamp(now)) < 60
@@ -139,7 +139,7 @@ def test_down_makes_pages_503_and_protocol_endpoints_json_while_control_still_an
         assert response.json()["error"] == "temporarily_unavailable"
     token = idp.http.post("/am/oauth2/access_token", data={})
     assert token.status_code == 503
-    assert idp.control("GET", "/faults") == {"down": True, "delay_seconds": 0.0}
+    assert idp.control("GET", "/faults") == {"down": True, "delay_seconds": 0.0, "pending_token_failures": 0}
 
     idp.control("PUT", "/faults", json={"down": False})
     assert idp.get(login_url()).status_code == 200
