@@ -1,20 +1,25 @@
 """Root conftest: registers the harness's fixture modules and step libraries, once.
 
 Step definitions are fixtures, so a steps module is registered by naming it
-here; every feature's scenarios can then use every step.
+here; every feature's scenarios can then use every step. Steps live by system
+(see ``steps/__init__.py``), and no step text may match two definitions
+(``fixtures.bdd_step_check`` refuses to start a run where one does).
 """
 
 from __future__ import annotations
 
 pytest_plugins = [
+    "fixtures.devices",
     "fixtures.browser",
     "fixtures.mocks",
+    "fixtures.backstage",
+    "fixtures.sites",
     "fixtures.test_data",
     "fixtures.bdd_report_xdist",
     "fixtures.bdd_failures",
-    "steps.platform_steps",
-    "steps.idp_steps",
-    "steps.registration_rules_steps",
-    "steps.login_security_steps",
-    "steps.sso_steps",
+    "fixtures.bdd_step_check",
+    "steps.backstage_steps",
+    "steps.web_steps",
+    "steps.yzt_login_steps",
+    "steps.yzt_registration_steps",
 ]

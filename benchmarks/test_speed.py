@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from fixtures.mocks import seed_platform_account, seed_yzt_account
+from fixtures.backstage import Backstage
 from fixtures.test_data import TestDataBuilder
 from mock_servers import MockServers, start_mock_servers
 
@@ -53,8 +53,9 @@ def _certify_over_http(mocks: MockServers, seed: int) -> httpx.Response:
     """The whole SSO hop without a browser: platform login, authorize, IdP login, code, callback."""
     data = TestDataBuilder(seed)
     user, enterprise, yzt = data.platform_account(), data.enterprise(), data.yzt_account()
-    seed_platform_account(mocks.platform_control, user)
-    seed_yzt_account(mocks.idp_control, enterprise, yzt)
+    backstage = Backstage(platform=mocks.platform_control, idp=mocks.idp_control)
+    backstage.open_platform_account(user)
+    backstage.open_yzt_account(enterprise, yzt)
     with httpx.Client(follow_redirects=True) as browser:
         browser.post(mocks.platform_url + "/login", data={"login_id": user.username, "password": user.password})
         login_page = browser.get(mocks.platform_url + "/auth/yzt/start")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mock_servers import MockServers
+from fixtures.backstage import Backstage
 
 
 @pytest.fixture(autouse=True)
-def _fresh_mocks(mock_servers: MockServers) -> None:
+def _fresh_mocks(backstage: Backstage) -> None:
     """Each scenario starts from empty mocks with real time and no faults (cheap: two HTTP calls)."""
-    mock_servers.reset()
+    backstage.reset()

@@ -6,16 +6,19 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page
 
+from pages.base import PageObject
 from pages.idp.captcha import CaptchaField
 
 REGISTRATION_STEPS = ("法人身份鉴证", "创建账号", "注册完成")
 
 
-class RegistrationWizard:
+class RegistrationWizard(PageObject):
     """What every step of the wizard shows: the step list and the help line."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    PATH = "/am/register"
+
+    def __init__(self, page: Page, base_url: str, *, touch: bool = False) -> None:
+        super().__init__(page, base_url, touch=touch)
         self.steps = page.get_by_role("list", name="注册步骤").get_by_role("listitem")
         # aria-current has no role of its own; CSS is the only way to the current step.
         self.current_step = page.get_by_role("list", name="注册步骤").locator("[aria-current=step]")
@@ -36,8 +39,10 @@ class RegistrationWizard:
 class IdentityVerificationStep(RegistrationWizard):
     """步骤一 法人身份鉴证."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    PATH = "/am/register"
+
+    def __init__(self, page: Page, base_url: str, *, touch: bool = False) -> None:
+        super().__init__(page, base_url, touch=touch)
         self.heading = page.get_by_role("heading", level=2, name="法人身份鉴证")
         self.tips = page.get_by_role("region", name="提示")
         self.tip_items = self.tips.get_by_role("listitem")
@@ -64,19 +69,6 @@ class IdentityVerificationStep(RegistrationWizard):
     def choose_id_type(self, name: str) -> None:
         self.id_type_option(name).check()
 
-    def verify_legal_person(
-        self, enterprise_name: str, credit_code: str, legal_person_name: str, id_number: str, captcha_answer: str
-    ) -> None:
-        self.fill_legal_person(
-            enterprise_name=enterprise_name,
-            credit_code=credit_code,
-            id_type="中国居民身份证",
-            legal_person_name=legal_person_name,
-            id_number=id_number,
-            captcha_answer=captcha_answer,
-        )
-        self.go_next()
-
     def fill_legal_person(
         self,
         *,
@@ -99,14 +91,16 @@ class IdentityVerificationStep(RegistrationWizard):
         self.captcha.fill(captcha_answer)
 
     def go_next(self) -> None:
-        self.next_button.click()
+        self.press(self.next_button)
 
 
 class CreateAccountStep(RegistrationWizard):
     """步骤二 创建账号."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    PATH = "/am/register/account"
+
+    def __init__(self, page: Page, base_url: str, *, touch: bool = False) -> None:
+        super().__init__(page, base_url, touch=touch)
         self.heading = page.get_by_role("heading", level=2, name="创建账号")
         self.account = page.get_by_label("一证通账号")
         self.password = page.get_by_label("密码", exact=True)
@@ -126,17 +120,19 @@ class CreateAccountStep(RegistrationWizard):
         self.mobile.fill(mobile)
 
     def submit(self) -> None:
-        self.submit_button.click()
+        self.press(self.submit_button)
 
 
 class RegistrationDoneStep(RegistrationWizard):
     """步骤三 注册完成."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    PATH = "/am/register/done"
+
+    def __init__(self, page: Page, base_url: str, *, touch: bool = False) -> None:
+        super().__init__(page, base_url, touch=touch)
         self.heading = page.get_by_role("heading", level=2, name="注册完成")
         self.content = page.get_by_role("main")
         self.back_to_login_link = page.get_by_role("link", name="返回登录")
 
     def back_to_login(self) -> None:
-        self.back_to_login_link.click()
+        self.press(self.back_to_login_link)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.base import PageObject
 
-class RegisterPage:
+
+class RegisterPage(PageObject):
     """用户注册: the platform account form."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    PATH = "/register"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="用户注册")
         self.username = page.get_by_label("用户名")
         self.mobile = page.get_by_label("手机号码")
@@ -28,11 +32,13 @@ class RegisterPage:
         self.submit_button.click()
 
 
-class LoginPage:
+class LoginPage(PageObject):
     """用户登录."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    PATH = "/login"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", name="用户登录")
         self.username = page.get_by_label("用户名/手机号码")
         self.password = page.get_by_label("密码", exact=True)

@@ -8,26 +8,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from playwright.sync_api import Page, Request, Route
 
-
-class CertificationResultPage:
-    """企业认证未完成: what the platform says when 认证 does not end in 已认证, and the way to try again."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.heading = page.get_by_role("heading", level=1, name="企业认证未完成")
-        self.message = page.get_by_role("main").get_by_role("alert")
-        self.retry_link = page.get_by_role("main").get_by_role("link", name="重新认证", exact=True)
-        self.back_to_profile_link = page.get_by_role("main").get_by_role("link", name="返回个人主页", exact=True)
-
-    def retry(self) -> None:
-        """重新认证: start the round trip to 一证通 again."""
-        self.retry_link.click()
-
-    def back_to_profile(self) -> None:
-        self.back_to_profile_link.click()
+from pages.base import PageObject
 
 
-class CertificationCallback:
+class CertificationCallback(PageObject):
     """The platform's redirect URI, as the browser visits it when 一证通 sends it back with ``code`` and ``state``.
 
     Nobody sees this address as a page (it answers with a redirect or the result page),
@@ -35,31 +19,23 @@ class CertificationCallback:
     object watches the browser's visits to it, and can hold up or change the next one.
     """
 
+    # The platform's redirect URI, as registered at 一证通: defined here once for the harness.
     PATH = "/auth/yzt/callback"
 
     def __init__(self, page: Page, base_url: str) -> None:
-        self.page = page
-        self._pattern = re.compile("^" + re.escape(base_url + self.PATH) + r"\?")
+        super().__init__(page, base_url)
+        self._pattern = re.compile("^" + re.escape(self.url) + r"\?")
         self.visits: list[str] = []
 
     def remember_visits(self) -> None:
         """From now on, keep every callback URL the browser requests (as a browser history or a proxy log would)."""
         self.page.on("request", self._remember)
 
-    def before_next_visit(self, action: Callable[[], object]) -> None:
-        """Run ``action`` when the browser is on its way back, before the platform answers the callback."""
-
-        def deliver(url: str) -> str:
-            action()
-            return url
-
-        self._intercept_next(deliver)
-
     def change_next_state(self, state: str) -> None:
         """The next callback reaches the platform with ``state`` instead of the one 一证通 sent back."""
         self._intercept_next(lambda url: _with_query_value(url, "state", state))
 
-    def open(self, url: str) -> None:
+    def revisit(self, url: str) -> None:
         """Open a callback URL in this browser, as someone would by pasting it or going back in history."""
         self.page.goto(url)
 
@@ -101,6 +77,29 @@ class CertificationCallback:
                 route.fulfill(response=response)
 
         self.page.route("**/*", handle)
+
+
+class CertificationResultPage(PageObject):
+    """企业认证未完成: what the platform says when 认证 does not end in 已认证, and the way to try again.
+
+    The platform shows it where the round trip ended: at its redirect URI (the usual case).
+    """
+
+    PATH = CertificationCallback.PATH
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
+        self.heading = page.get_by_role("heading", level=1, name="企业认证未完成")
+        self.message = page.get_by_role("main").get_by_role("alert")
+        self.retry_link = page.get_by_role("main").get_by_role("link", name="重新认证", exact=True)
+        self.back_to_profile_link = page.get_by_role("main").get_by_role("link", name="返回个人主页", exact=True)
+
+    def retry(self) -> None:
+        """重新认证: start the round trip to 一证通 again."""
+        self.retry_link.click()
+
+    def back_to_profile(self) -> None:
+        self.back_to_profile_link.click()
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from pages.base import PageObject
 from pages.platform.layout import PlatformHeader
 
 
-class HomePage:
+class HomePage(PageObject):
+    PATH = "/"
+
     def __init__(self, page: Page, base_url: str) -> None:
-        self.page = page
-        self.url = base_url + "/"
+        super().__init__(page, base_url)
         self.header = PlatformHeader(page)
         self.site_heading = page.get_by_role("heading", level=1, name="北京市中小企业公共服务平台")
         # The hint for browsers other than the two the guide recommends.
@@ -18,6 +20,3 @@ class HomePage:
         self.browser_recommendation = page.get_by_role("contentinfo").get_by_text(
             "建议使用谷歌浏览器或者360安全浏览器极速模式访问"
         )
-
-    def open(self) -> None:
-        self.page.goto(self.url)

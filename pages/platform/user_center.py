@@ -6,32 +6,30 @@ import re
 
 from playwright.sync_api import Page
 
+from pages.base import PageObject
 
-class PersonalCenterPage:
+
+class PersonalCenterPage(PageObject):
     """个人中心."""
 
     PATH = "/user/center"
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1, name="个人中心")
         self.my_home_link = page.get_by_role("navigation", name="个人中心").get_by_role("link", name="我的主页")
-
-    def url(self, base_url: str) -> str:
-        return base_url + self.PATH
-
-    def open(self, base_url: str) -> None:
-        self.page.goto(self.url(base_url))
 
     def go_to_my_home(self) -> None:
         self.my_home_link.click()
 
 
-class MyHomePage:
+class MyHomePage(PageObject):
     """我的主页."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    PATH = "/user/home"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1, name="我的主页")
         self.profile_link = page.get_by_role("navigation", name="我的主页").get_by_role("link", name="个人主页")
 
@@ -39,11 +37,13 @@ class MyHomePage:
         self.profile_link.click()
 
 
-class ProfilePage:
+class ProfilePage(PageObject):
     """个人主页, with its 认证信息 card."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    PATH = "/user/home/profile"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url)
         self.heading = page.get_by_role("heading", level=1, name="个人主页")
         self.certification_card = page.get_by_role("region", name="认证信息")
         self.certification_status = self.certification_card.get_by_text(re.compile(r"^(未认证|已认证)$"))

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from fixtures.mocks import next_working_day
+from fixtures.calendar import next_moment, next_working_day, weekday_number
 from mock_servers.common.clock import BEIJING, MockClock, add_working_days
 
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
@@ -46,3 +46,13 @@ def test_clock_refuses_to_run_backwards_or_to_a_naive_moment() -> None:
 def test_clock_can_jump_to_a_moment() -> None:
     clock = MockClock()
     assert abs(clock.set(FRIDAY) - FRIDAY) < timedelta(seconds=5)
+
+
+def test_next_moment_is_strictly_later() -> None:
+    # 星期五 16:30 asked for at Friday 10:00 is today; asked for at Friday 16:30 it is next week.
+    friday_half_past_four = FRIDAY.replace(hour=16, minute=30)
+    assert next_moment(FRIDAY, weekday_number("星期五"), 16, 30) == friday_half_past_four
+    assert next_moment(friday_half_past_four, weekday_number("星期五"), 16, 30) == friday_half_past_four + timedelta(
+        days=7
+    )
+    assert next_moment(FRIDAY, weekday_number("星期一"), 9, 0) == datetime(2026, 11, 30, 9, 0, tzinfo=BEIJING)

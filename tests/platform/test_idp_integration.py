@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from fixtures.mocks import seed_yzt_account
+from fixtures.backstage import Backstage
 from fixtures.test_data import Enterprise, PlatformAccount, YztAccount
 from mock_servers.common.server import RunningServer
 from mock_servers.idp.client import IdpControl
@@ -52,7 +52,7 @@ def mocks(servers: Mocks, yzt_account: YztAccount, enterprise: Enterprise, platf
     """Both mocks reset; the enterprise's 一证通 account at the IdP, the test's account on the platform."""
     servers.idp_control.reset()
     servers.platform_control.reset()
-    seed_yzt_account(servers.idp_control, enterprise, yzt_account)
+    Backstage(platform=servers.platform_control, idp=servers.idp_control).open_yzt_account(enterprise, yzt_account)
     account = platform_account
     servers.platform_control.create_user(account.username, account.mobile, account.password)
     return servers
