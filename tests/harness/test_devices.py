@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Playwright
 
 from fixtures.devices import PHONES, DeviceProfile, desktop_context_args, phones_for
 
@@ -128,10 +129,7 @@ def test_a_phone_run_on_another_engine_says_so() -> None:
     assert native.describe() == "设备：iPhone 15（WebKit）"
 
 
-def test_the_desktop_arguments_replace_every_key_a_phone_sets(pytester: pytest.Pytester) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        for name in PHONES.values():
-            phone_keys = set(playwright.devices[name]) - {"default_browser_type"}
-            assert phone_keys <= set(desktop_context_args()), f"{name} sets keys a desktop context would keep"
+def test_the_desktop_arguments_replace_every_key_a_phone_sets(playwright: Playwright) -> None:
+    for name in PHONES.values():
+        phone_keys = set(playwright.devices[name]) - {"default_browser_type"}
+        assert phone_keys <= set(desktop_context_args()), f"{name} sets keys a desktop context would keep"
