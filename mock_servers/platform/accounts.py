@@ -1,8 +1,9 @@
 """Platform account rules: registration (用户注册), login (用户登录), password storage.
 
-Shared by the website and the control interface (a seeded account obeys the same rules as
-one registered through the form, so test data cannot be something a person could never
-create).  The messages are the pages' exact texts.
+Shared by the website, the app's pages (its own rules are in ``app_accounts``) and the
+control interface (a seeded account obeys the same rules as one registered through the
+form, so test data cannot be something a person could never create).  The messages are
+the pages' exact texts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mock_servers.common.passwords import PasswordHash
-from mock_servers.platform.state import PlatformStore, User, UserConflictError
+from mock_servers.platform.state import PlatformStore, User, UserConflictError, UserType
 
 MSG_USERNAME_EMPTY = "请输入用户名"
 MSG_USERNAME_FORMAT = "用户名须为4-20位字母、数字或下划线，以字母开头"
@@ -50,7 +51,7 @@ class Registration:
     agreed: bool
 
 
-def _shape_error(value: str, pattern: re.Pattern[str], empty: str, malformed: str) -> str | None:
+def shape_error(value: str, pattern: re.Pattern[str], empty: str, malformed: str) -> str | None:
     """The message for an empty or malformed value; None when it is well formed."""
     if not value:
         return empty
@@ -64,13 +65,13 @@ def check_registration(store: PlatformStore, form: Registration) -> FieldErrors:
 
     A field's shape is checked first; only a well-formed value is looked up (taken?) or compared.
     """
-    username = _shape_error(form.username, USERNAME_PATTERN, MSG_USERNAME_EMPTY, MSG_USERNAME_FORMAT)
+    username = shape_error(form.username, USERNAME_PATTERN, MSG_USERNAME_EMPTY, MSG_USERNAME_FORMAT)
     if username is None and store.get_user(form.username) is not None:
         username = MSG_USERNAME_TAKEN
-    mobile = _shape_error(form.mobile, MOBILE_PATTERN, MSG_MOBILE_EMPTY, MSG_MOBILE_FORMAT)
+    mobile = shape_error(form.mobile, MOBILE_PATTERN, MSG_MOBILE_EMPTY, MSG_MOBILE_FORMAT)
     if mobile is None and store.find_user_by_mobile(form.mobile) is not None:
         mobile = MSG_MOBILE_TAKEN
-    password = _shape_error(form.password, PASSWORD_PATTERN, MSG_PASSWORD_EMPTY, MSG_PASSWORD_FORMAT)
+    password = shape_error(form.password, PASSWORD_PATTERN, MSG_PASSWORD_EMPTY, MSG_PASSWORD_FORMAT)
     mismatch = password is None and form.password_confirm != form.password
     found = {
         "username": username,
@@ -82,13 +83,26 @@ def check_registration(store: PlatformStore, form: Registration) -> FieldErrors:
     return {name: message for name, message in found.items() if message is not None}
 
 
-def register(store: PlatformStore, form: Registration, now: datetime) -> tuple[User | None, FieldErrors]:
-    """Create the account if every rule passes; otherwise store nothing and say why."""
+def register(
+    store: PlatformStore,
+    form: Registration,
+    now: datetime,
+    *,
+    nickname: str | None = None,
+    user_type: UserType | None = None,
+) -> tuple[User | None, FieldErrors]:
+    """Create the account if every rule passes; otherwise store nothing and say why.
+
+    The website's form asks for neither ``nickname`` nor ``user_type``; the control interface
+    may seed a website account with them (one that later set a nickname in the app).
+    """
     errors = check_registration(store, form)
     if errors:
         return None, errors
     try:
-        user = store.add_user(form.username, form.mobile, PasswordHash.of(form.password), now)
+        user = store.add_user(
+            form.username, form.mobile, PasswordHash.of(form.password), now, nickname=nickname, user_type=user_type
+        )
     except UserConflictError as conflict:
         # Someone took the name or number between the check and the insert (two tabs, two threads).
         if conflict.field_name == "username":
@@ -106,6 +120,15 @@ def authenticate(store: PlatformStore, login_id: str, password: str) -> User | N
     user = store.get_user(login_id)
     if user is None and MOBILE_PATTERN.fullmatch(login_id):
         user = store.find_user_by_mobile(login_id)
+    if user is None:
+        _TIMING_EQUALISER.matches(password)
+        return None
+    return user if user.password_hash.matches(password) else None
+
+
+def authenticate_by_mobile(store: PlatformStore, mobile: str, password: str) -> User | None:
+    """The account for 手机号码 + 密码 (the app's login), or None, with the same single answer for both failures."""
+    user = store.find_user_by_mobile(mobile) if MOBILE_PATTERN.fullmatch(mobile) else None
     if user is None:
         _TIMING_EQUALISER.matches(password)
         return None

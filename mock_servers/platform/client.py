@@ -2,25 +2,64 @@
 
 from __future__ import annotations
 
+from typing import overload
 from urllib.parse import quote
 
 from mock_servers.common.control import ControlClientBase
-from mock_servers.platform.control import Binding, FaultsView, NewBinding, SeedUser, UserView
+from mock_servers.platform.control import Binding, FaultsView, NewBinding, SeedUser, SmsRequest, SmsView, UserView
 from mock_servers.platform.sso import IDP_TIMEOUT_S
+from mock_servers.platform.state import UserType
 
 
 class PlatformControl(ControlClientBase):
     """One method per endpoint of ``/_control``; clock and ``reset()`` come from the base class.
 
     Failed calls raise :class:`mock_servers.common.control.ControlError` naming the call
-    and the mock's answer (e.g. 404 for an unknown account, 409 for a taken username).
+    and the mock's answer (``.status``: 404 for an unknown account, 409 for a taken username,
+    422 for data the registration rules refuse, 429 for an SMS rate limit).
     """
 
     mock_name = "platform mock"
 
-    def create_user(self, username: str, mobile: str, password: str) -> UserView:
-        """A platform account, as if registered through 用户注册 (409 if the username or mobile is taken)."""
-        body = SeedUser(username=username, mobile=mobile, password=password)
+    @overload
+    def create_user(
+        self,
+        username: str,
+        mobile: str,
+        password: str,
+        *,
+        nickname: str | None = None,
+        user_type: UserType | None = None,
+    ) -> UserView: ...
+
+    @overload
+    def create_user(
+        self,
+        username: None = None,
+        *,
+        mobile: str,
+        password: str,
+        nickname: str,
+        user_type: UserType,
+    ) -> UserView: ...
+
+    def create_user(
+        self,
+        username: str | None = None,
+        mobile: str | None = None,
+        password: str | None = None,
+        *,
+        nickname: str | None = None,
+        user_type: UserType | None = None,
+    ) -> UserView:
+        """A platform account, as if registered on the website (用户注册) or, without a username, in the app (注册).
+
+        An app account's username is its mobile number, and it needs a nickname and a user type.
+        409 if the username or mobile is taken, 422 if the registration rules refuse the data.
+        """
+        if mobile is None or password is None:
+            raise TypeError("create_user needs mobile and password")
+        body = SeedUser(username=username, mobile=mobile, password=password, nickname=nickname, user_type=user_type)
         return UserView.model_validate(self._call("POST", "/users", json=body.model_dump()))
 
     def get_user(self, username: str) -> UserView:
@@ -39,6 +78,16 @@ class PlatformControl(ControlClientBase):
     def delete_binding(self, credit_code: str) -> None:
         """解绑, as the call center would do it."""
         self._call("DELETE", f"/bindings/{quote(credit_code, safe='')}")
+
+    def sms_outbox(self, mobile: str | None = None) -> list[SmsView]:
+        """The text messages sent, newest first: all of them, or only ``mobile``'s."""
+        params = {"mobile": mobile} if mobile is not None else None
+        return [SmsView.model_validate(item) for item in self._call("GET", "/sms", params=params)]
+
+    def send_sms_code(self, mobile: str, purpose: str = "register") -> SmsView:
+        """Send a code as 获取验证码 would, same rules and rate limits (429 when refused); the message sent."""
+        body = SmsRequest(mobile=mobile, purpose=purpose)
+        return SmsView.model_validate(self._call("POST", "/sms", json=body.model_dump()))
 
     def get_faults(self) -> FaultsView:
         return FaultsView.model_validate(self._call("GET", "/faults"))

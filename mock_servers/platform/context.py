@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
+from mock_servers.common.sms import SmsService
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.sso import OidcClient
 from mock_servers.platform.state import PlatformStore
@@ -20,6 +21,8 @@ class PlatformContext:
     oidc: OidcClient
     certification: Certification
     templates: Jinja2Templates
+    # The app's SMS codes (获取验证码) and their outbox.
+    sms: SmsService
 
     @property
     def redirect_uri(self) -> str:

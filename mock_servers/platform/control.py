@@ -1,31 +1,47 @@
 """The platform mock's control interface: what tests and QA do that a person cannot.
 
 A FastAPI sub-application mounted at ``/_control`` (OpenAPI at ``/_control/openapi.json``,
-docs at ``/_control/docs``): seed accounts, bind and unbind enterprises (解绑 stands in for
-the call center), read accounts and bindings, break the site (``faults``), move the clock,
-and reset.  Seeded accounts obey the registration rules, so test data is always data a
-person could have typed.
+docs at ``/_control/docs``): seed accounts (website- or app-style), bind and unbind
+enterprises (解绑 stands in for the call center), read accounts and bindings, read the SMS
+outbox and send codes, break the site (``faults``), move the clock, and reset.  Seeded
+accounts obey the registration rules, so test data is always data a person could have typed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from mock_servers.common.control import clock_router
-from mock_servers.platform import accounts, state
+from mock_servers.common.sms import SentSms
+from mock_servers.platform import accounts, app_accounts, state
+from mock_servers.platform.app_accounts import CodeRefused
 from mock_servers.platform.context import PlatformContext
 from mock_servers.platform.sso import IDP_TIMEOUT_S
+from mock_servers.platform.state import UserType
+
+# The purposes the platform sends SMS codes for (the IdP will have its own).
+SMS_PURPOSES = (app_accounts.PURPOSE_REGISTER,)
 
 
 class SeedUser(BaseModel):
-    """A platform account to create, as if registered through 用户注册."""
+    """A platform account to create, as if registered on the website (用户注册) or in the app (注册)."""
 
-    username: str = Field(description="4-20 letters, digits or underscores, starting with a letter.")
+    username: str | None = Field(
+        default=None,
+        description="4-20 letters, digits or underscores, starting with a letter (a website account). "
+        "Leave it out for an app account: its username is its mobile number, and nickname and user_type are required.",
+    )
     mobile: str = Field(description="Mainland mobile number, 11 digits starting 13-19.")
     password: str = Field(description="6-20 letters and digits, both present.")
+    nickname: str | None = Field(
+        default=None, description="昵称, 1-20 characters; required for an app account, optional otherwise."
+    )
+    user_type: UserType | None = Field(
+        default=None, description="个人用户 (personal) or 企业用户 (enterprise); required for an app account."
+    )
 
 
 class EnterpriseView(BaseModel):
@@ -35,9 +51,28 @@ class EnterpriseView(BaseModel):
 
 
 class UserView(BaseModel):
-    username: str
+    username: str = Field(description="An app account's username is its mobile number.")
     mobile: str
+    nickname: str | None = Field(default=None, description="昵称 (app accounts), shown instead of the username.")
+    user_type: UserType | None = Field(default=None, description="个人用户 / 企业用户 (app accounts).")
     enterprise: EnterpriseView | None = Field(description="The bound enterprise (已认证), or null (未认证).")
+
+
+class SmsView(BaseModel):
+    """One text message the mock "sent" (nothing leaves the machine)."""
+
+    mobile: str
+    purpose: str = Field(description="What the code is for: 'register' (the app's 注册).")
+    text: str = Field(description="The message as a phone would show it, 【北京通企服版】您的验证码为…")
+    code: str = Field(description="The six-digit code in the text.")
+    sent_at: datetime
+
+
+class SmsRequest(BaseModel):
+    """Send a code as 获取验证码 would (same rules and rate limits)."""
+
+    mobile: str = Field(description="Mainland mobile number, 11 digits starting 13-19; for 'register', not registered.")
+    purpose: str = Field(default=app_accounts.PURPOSE_REGISTER, description="Only 'register' on the platform.")
 
 
 class Binding(BaseModel):
@@ -85,7 +120,17 @@ def user_view(ctx: PlatformContext, user: state.User) -> UserView:
         if binding
         else None
     )
-    return UserView(username=user.username, mobile=user.mobile, enterprise=enterprise)
+    return UserView(
+        username=user.username,
+        mobile=user.mobile,
+        nickname=user.nickname,
+        user_type=user.user_type,
+        enterprise=enterprise,
+    )
+
+
+def sms_view(sms: SentSms) -> SmsView:
+    return SmsView(mobile=sms.mobile, purpose=sms.purpose, text=sms.text, code=sms.code, sent_at=sms.sent_at)
 
 
 def control_app(ctx: PlatformContext) -> FastAPI:
@@ -96,9 +141,12 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     )
     app.include_router(clock_router(ctx.clock))
 
-    @app.post("/reset", status_code=204, summary="Forget accounts, sessions, bindings, faults; clock to real time")
+    @app.post(
+        "/reset", status_code=204, summary="Forget accounts, sessions, bindings, SMS codes, faults; clock to real time"
+    )
     def reset() -> Response:
         ctx.store.reset()
+        ctx.sms.reset()
         ctx.clock.reset()
         # A fresh start also re-reads the IdP's discovery document and keys (it may have restarted).
         ctx.oidc.clear_cache()
@@ -106,8 +154,12 @@ def control_app(ctx: PlatformContext) -> FastAPI:
 
     @app.post("/users", status_code=201, response_model=UserView, summary="Seed a platform account")
     def create_user(body: SeedUser) -> UserView:
+        user = _create_app_user(body) if body.username is None else _create_web_user(body, body.username)
+        return user_view(ctx, user)
+
+    def _create_web_user(body: SeedUser, username: str) -> state.User:
         registration = accounts.Registration(
-            username=body.username,
+            username=username,
             mobile=body.mobile,
             password=body.password,
             password_confirm=body.password,
@@ -116,12 +168,30 @@ def control_app(ctx: PlatformContext) -> FastAPI:
         errors = accounts.check_registration(ctx.store, registration)
         taken = {accounts.MSG_USERNAME_TAKEN, accounts.MSG_MOBILE_TAKEN}
         invalid = {name: message for name, message in errors.items() if message not in taken}
+        nickname = body.nickname.strip() if body.nickname is not None else None
+        if nickname is not None and (nickname_error := app_accounts.nickname_error(nickname)):
+            invalid["nickname"] = nickname_error
         if invalid:
             raise HTTPException(status_code=422, detail={"errors": invalid})
-        user, errors = accounts.register(ctx.store, registration, ctx.clock.now())
+        user, errors = accounts.register(
+            ctx.store, registration, ctx.clock.now(), nickname=nickname, user_type=body.user_type
+        )
         if user is None:
             raise HTTPException(status_code=409, detail={"errors": errors})
-        return user_view(ctx, user)
+        return user
+
+    def _create_app_user(body: SeedUser) -> state.User:
+        # Trimmed like the form's field, so a seeded nickname is one the form would have stored.
+        nickname = (body.nickname or "").strip()
+        errors = app_accounts.check_profile(body.mobile, body.password, nickname, body.user_type)
+        if errors:
+            raise HTTPException(status_code=422, detail={"errors": errors, "hint": _APP_ACCOUNT_HINT})
+        user, errors = app_accounts.create_user(
+            ctx.store, body.mobile, body.password, nickname, body.user_type, ctx.clock.now()
+        )
+        if user is None:
+            raise HTTPException(status_code=409, detail={"errors": errors})
+        return user
 
     @app.get("/users/{username}", response_model=UserView, summary="Read a platform account")
     def get_user(username: str) -> UserView:
@@ -165,6 +235,25 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             raise HTTPException(status_code=404, detail=f"no binding for credit code {credit_code!r}")
         return Response(status_code=204)
 
+    @app.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
+    def sms_outbox(
+        mobile: str | None = Query(default=None, description="Only this number's messages; all when left out."),
+    ) -> list[SmsView]:
+        return [sms_view(sms) for sms in ctx.sms.outbox(mobile)]
+
+    @app.post("/sms", status_code=201, response_model=SmsView, summary="Send a code, as 获取验证码 would")
+    def send_sms(body: SmsRequest) -> SmsView:
+        if body.purpose not in SMS_PURPOSES:
+            raise HTTPException(
+                status_code=422, detail=f"unknown purpose {body.purpose!r}: the platform sends codes for {SMS_PURPOSES}"
+            )
+        result = app_accounts.request_registration_code(ctx.store, ctx.sms, body.mobile.strip())
+        if isinstance(result, CodeRefused):
+            status, hint = _SMS_REFUSALS[result.reason]
+            detail = {"field": result.field, "message": result.message, "resend_after": result.resend_after}
+            raise HTTPException(status_code=status, detail={**detail, "hint": hint})
+        return sms_view(result.sms)
+
     @app.get("/faults", response_model=FaultsView, summary="Injected faults")
     def get_faults() -> FaultsView:
         return _faults_view(ctx.store.faults)
@@ -175,3 +264,19 @@ def control_app(ctx: PlatformContext) -> FastAPI:
         return _faults_view(faults)
 
     return app
+
+
+_APP_ACCOUNT_HINT = (
+    "without a username this is an app account (its username is its mobile number): give nickname "
+    "(1-20 characters) and user_type ('personal' or 'enterprise'), or give a username for a website account"
+)
+
+# 获取验证码's refusals: the status a control call answers with, and what the caller can do.
+_SMS_REFUSALS: dict[str, tuple[int, str]] = {
+    "invalid": (422, "give an 11-digit mainland mobile number starting 13-19"),
+    "taken": (409, "this number has an account already; register codes go only to new numbers"),
+    "rate_limited": (
+        429,
+        "the limits follow the mock's clock: move it (POST /_control/clock/advance) instead of waiting, or reset",
+    ),
+}

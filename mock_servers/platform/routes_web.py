@@ -1,8 +1,9 @@
 """The platform website's pages (方式一 of the guide): home, 注册/登录, 个人中心, and the 企业认证 hop.
 
 Route functions only read the request, call the shared modules (``accounts``,
-``certification``) and pick a page; the rules live in those modules so that the app's H5
-pages (a later ``routes_app`` under ``/m/``) can reuse them.
+``certification``, ``results``) and pick a page; the rules live in those modules so that the
+app's H5 pages (``routes_app``, under ``/m/``) reuse them.  The 企业认证 callback here is the
+one redirect URI of both front ends.
 
 Forms are read with ``request.form()`` rather than declared parameters: a missing or
 garbled field must give the form back with a message, not FastAPI's 422 JSON.
@@ -11,28 +12,21 @@ garbled field must give the form back with a message, not FastAPI's 422 JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import assert_never
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from mock_servers.platform import accounts
 from mock_servers.platform.browser import BROWSER_HINT, is_recommended_browser
-from mock_servers.platform.certification import (
-    AccountHasOtherEnterprise,
-    BoundToOther,
-    Certified,
-    Outcome,
-    ProviderError,
-    ProviderUnavailable,
-    StateInvalid,
-    TokenRejected,
-)
+from mock_servers.platform.certification import ProviderUnavailable
 from mock_servers.platform.context import PlatformContext
+from mock_servers.platform.results import render_outcome
 from mock_servers.platform.sso import IdpUnavailableError
 from mock_servers.platform.web import (
+    AGREEMENT_TITLES,
+    WEB_PROFILE_PATH,
+    WEB_START_PATH,
     clear_session_cookie,
-    current_username,
     end_session,
     ensure_session,
     form_text,
@@ -45,23 +39,8 @@ from mock_servers.platform.web import (
     set_session_cookie,
 )
 
-PROFILE_PATH = "/user/home/profile"
-START_PATH = "/auth/yzt/start"
-
-MSG_INCOMPLETE = "企业认证未完成"
-MSG_STATE_INVALID = "认证请求已失效，请重新认证"
-MSG_IDP_UNAVAILABLE = "统一身份认证平台暂时无法访问，请稍后重试"
-MSG_IDP_ERROR = "统一身份认证平台未完成认证，请重新认证"
-MSG_TOKEN_REJECTED = "统一身份认证平台返回的认证结果未通过校验，请重新认证"
-MSG_BOUND_TO_OTHER = "该企业已被其他用户绑定"
-# The guide's answer to Q1 (常见问题), in the contract's wording.
-ADVICE_BOUND_TO_OTHER = (
-    "请咨询贵公司相关人员是否有过绑定，获取已被绑定的平台账号和密码，并用该账号重新登录平台网站或者APP，"
-    "进行后续相关操作。若找不到已被绑定的平台账号和密码，需要申请解绑处理，"
-    "请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
-)
-MSG_ACCOUNT_HAS_OTHER = "您的平台账号已认证其他企业，一个平台账号只能认证一家企业"
-ADVICE_ACCOUNT_HAS_OTHER = "如需变更认证企业，请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
+PROFILE_PATH = WEB_PROFILE_PATH
+START_PATH = WEB_START_PATH
 
 CENTER_PATH = "/user/center"
 MY_HOME_PATH = "/user/home"
@@ -74,7 +53,8 @@ _MY_HOME = ("我的主页", MY_HOME_PATH)
 class _UserPage:
     """A page on the way to 个人主页 that shows only text, and for a section its side menu.
 
-    ``text`` may name ``{username}``; ``parents`` and ``links`` are (name, href) pairs.
+    ``text`` may name ``{username}`` (the name the user is greeted by: nickname, else
+    username); ``parents`` and ``links`` are (name, href) pairs.
     """
 
     title: str
@@ -118,12 +98,11 @@ def web_router(ctx: PlatformContext) -> APIRouter:
 
     @router.get("/agreement/{kind}", summary="用户服务协议 / 隐私协议")
     def agreement(request: Request, kind: str) -> Response:
-        titles = {"service": "用户服务协议", "privacy": "隐私协议"}
-        if kind not in titles:
+        if kind not in AGREEMENT_TITLES:
             return render(
                 ctx, request, "error.html", {"title": "页面不存在", "message": "您访问的页面不存在。"}, status_code=404
             )
-        return render(ctx, request, "agreement.html", {"title": titles[kind]})
+        return render(ctx, request, "agreement.html", {"title": AGREEMENT_TITLES[kind]})
 
     # --- 注册 / 登录 / 退出 ------------------------------------------------------------------
 
@@ -200,6 +179,8 @@ def web_router(ctx: PlatformContext) -> APIRouter:
         binding = ctx.store.binding_for_user(username)
         context = {
             "username": username,
+            # Accounts registered in the app have one; the website's form does not ask for it.
+            "nickname": user.nickname if user else None,
             "masked_mobile": accounts.mask_mobile(user.mobile) if user else "",
             "binding": binding,
             "certified_at": format_beijing(binding.bound_at) if binding else None,
@@ -211,11 +192,12 @@ def web_router(ctx: PlatformContext) -> APIRouter:
         @router.get(path, summary=spec.title)
         def page(request: Request) -> Response:
             username = require_user(ctx, request)
+            user = ctx.store.get_user(username)
             context = {
                 "title": spec.title,
                 "parents": spec.parents,
                 "links": spec.links,
-                "text": spec.text.format(username=username),
+                "text": spec.text.format(username=user.display_name if user else username),
             }
             return render(ctx, request, spec.template, context)
 
@@ -235,7 +217,7 @@ def web_router(ctx: PlatformContext) -> APIRouter:
         try:
             url = ctx.certification.begin(sid, return_to=PROFILE_PATH)
         except IdpUnavailableError as error:
-            return _render_outcome(ctx, request, ProviderUnavailable(detail=str(error)))
+            return render_outcome(ctx, request, ProviderUnavailable(detail=str(error), channel="web"))
         return RedirectResponse(url, status_code=303)
 
     @router.get("/auth/yzt/callback", summary="Redirect URI of the 一证通 IdP")
@@ -248,51 +230,7 @@ def web_router(ctx: PlatformContext) -> APIRouter:
             error=params.get("error"),
             error_description=params.get("error_description"),
         )
-        return _render_outcome(ctx, request, outcome)
+        # Shared with the app: the outcome says which front end's page answers.
+        return render_outcome(ctx, request, outcome)
 
     return router
-
-
-@dataclass(frozen=True)
-class _ResultPage:
-    """What ``auth_result.html`` says for one way a 企业认证 round trip failed."""
-
-    status_code: int
-    message: str
-    detail: str | None = None
-    advice: str | None = None
-    # A refused binding will be refused again: only the call center can help, so no 重新认证.
-    retry: bool = True
-
-
-def _render_outcome(ctx: PlatformContext, request: Request, outcome: Outcome) -> Response:
-    """The page for each way a 企业认证 round trip can end."""
-    match outcome:
-        case Certified(return_to=return_to):
-            return RedirectResponse(return_to, status_code=303)
-        case StateInvalid():
-            page = _ResultPage(400, MSG_STATE_INVALID)
-        case ProviderError(error=error, description=description):
-            detail = f"错误代码：{error}" + (f"（{description}）" if description else "")
-            page = _ResultPage(400, MSG_IDP_ERROR, detail)
-        case ProviderUnavailable():
-            page = _ResultPage(502, MSG_IDP_UNAVAILABLE)
-        case TokenRejected(reason=reason):
-            page = _ResultPage(502, MSG_TOKEN_REJECTED, f"原因：{reason}")
-        case BoundToOther(enterprise_name=name, credit_code=code):
-            detail = f"企业名称：{name}（统一社会信用代码：{code}）"
-            page = _ResultPage(409, MSG_BOUND_TO_OTHER, detail, ADVICE_BOUND_TO_OTHER, retry=False)
-        case AccountHasOtherEnterprise(binding=binding):
-            detail = f"已认证企业：{binding.enterprise_name}"
-            page = _ResultPage(409, MSG_ACCOUNT_HAS_OTHER, detail, ADVICE_ACCOUNT_HAS_OTHER, retry=False)
-        case _:
-            assert_never(outcome)
-    context = {
-        "heading": MSG_INCOMPLETE,
-        "message": page.message,
-        "detail": page.detail,
-        "advice": page.advice,
-        "retry": page.retry,
-        "logged_in": current_username(ctx, request) is not None,
-    }
-    return render(ctx, request, "auth_result.html", context, status_code=page.status_code)

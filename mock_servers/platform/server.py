@@ -1,6 +1,7 @@
 """Build and start the platform mock.
 
-``create_app`` assembles one instance (state, clock, OIDC client, pages, control interface);
+``create_app`` assembles one instance (state, clock, SMS, OIDC client, the website's and the
+app's pages, control interface);
 ``start_platform`` serves it on loopback from a background thread.  The platform's OIDC
 redirect URI is ``base_url + "/auth/yzt/callback"`` (:func:`redirect_uri_for`); whoever
 starts the mocks registers it at the IdP.
@@ -22,18 +23,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
+from mock_servers.common.sms import SmsService
 from mock_servers.common.static import CachedStaticFiles
 from mock_servers.common.templates import template_environment
+from mock_servers.platform.app_accounts import SMS_SENDER
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.context import PlatformContext
 from mock_servers.platform.control import control_app
+from mock_servers.platform.routes_app import app_router
 from mock_servers.platform.routes_web import web_router
 from mock_servers.platform.sso import CALLBACK_PATH, OidcClient
 from mock_servers.platform.state import PlatformStore
 from mock_servers.platform.web import (
     LoginRequired,
     current_username,
+    is_app_path,
     login_url_for,
+    phone_links,
     render,
     requested_path,
 )
@@ -90,6 +96,7 @@ def create_app(
         oidc=oidc,
         certification=Certification(store, oidc, clock),
         templates=_templates(),
+        sms=SmsService(clock, sender=SMS_SENDER),
     )
 
     # The site has no public API: its only OpenAPI document is the control interface's.
@@ -98,6 +105,7 @@ def create_app(
     app.mount(CONTROL_PREFIX, control_app(ctx), name="control")
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web_router(ctx))
+    app.include_router(app_router(ctx))
     _install_error_pages(app, ctx)
     _install_faults(app, ctx)
     return app
@@ -108,6 +116,7 @@ def _templates() -> Jinja2Templates:
     # The templates never change while running, so every instance in a process shares one
     # environment and compiles each template once (it is safe to render from several threads).
     environment = template_environment(TEMPLATES_DIR)
+    environment.filters["phone_links"] = phone_links
     return Jinja2Templates(env=environment)
 
 
@@ -134,7 +143,9 @@ def start_platform(
 
 def _error_page(ctx: PlatformContext, request: Request, status_code: int) -> Response:
     title, message = _ERROR_PAGES.get(status_code, _ERROR_PAGES[400 if status_code < 500 else 500])
-    return render(ctx, request, "error.html", {"title": title, "message": message}, status_code=status_code)
+    # Inside the app, an error page in the website's desktop layout would look like a crash.
+    template = "app/error.html" if is_app_path(request.url.path) else "error.html"
+    return render(ctx, request, template, {"title": title, "message": message}, status_code=status_code)
 
 
 def _install_error_pages(app: FastAPI, ctx: PlatformContext) -> None:

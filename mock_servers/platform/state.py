@@ -1,7 +1,7 @@
 """In-memory state of the platform mock: accounts, browser sessions, enterprise bindings, faults.
 
 Everything a test can change lives in one :class:`PlatformStore` guarded by one lock, so
-that the control interface, the website and (later) the app pages see one consistent
+that the control interface, the website and the app pages see one consistent
 picture even when uvicorn serves requests from several threads.  Values handed out are
 frozen dataclasses: a caller can keep them without racing later changes.
 
@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Literal
 
 from mock_servers.common.passwords import PasswordHash
 from mock_servers.platform.sso import IDP_TIMEOUT_S
@@ -23,6 +24,12 @@ from mock_servers.platform.sso import IDP_TIMEOUT_S
 # A user may click 北京市企业认证 in several tabs; each tab's round trip must still find its
 # authorization request.  A few are plenty, and the cap keeps a session from growing without end.
 MAX_PENDING_AUTHORIZATIONS = 5
+
+# 请选择用户类型 on the app's 注册 form: ○个人用户 ○企业用户.
+UserType = Literal["personal", "enterprise"]
+# Where a 企业认证 round trip was started: the website or the app's H5 pages.  Each shows
+# its own result page, in its own layout.
+Channel = Literal["web", "app"]
 
 
 def normalize_credit_code(code: str) -> str:
@@ -32,12 +39,23 @@ def normalize_credit_code(code: str) -> str:
 
 @dataclass(frozen=True)
 class User:
-    """A platform account (平台账户), not to be confused with a 一证通 account at the IdP."""
+    """A platform account (平台账户), not to be confused with a 一证通 account at the IdP.
+
+    An account registered in the app has its mobile number as username, a nickname and a
+    user type; one registered on the website has neither (unless seeded with them).
+    """
 
     username: str
     mobile: str
     password_hash: PasswordHash
     registered_at: datetime
+    nickname: str | None = None
+    user_type: UserType | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name the pages greet the user by (website header, the app's 我的)."""
+        return self.nickname or self.username
 
 
 @dataclass(frozen=True)
@@ -54,8 +72,8 @@ class Binding:
 class PendingAuthorization:
     """What the platform remembers between sending the browser to the IdP and its return.
 
-    ``return_to`` is where the browser lands after success, so that the website and the
-    app pages can share one callback.
+    ``return_to`` is where the browser lands after success, and ``channel`` which front end's
+    page explains a failure, so that the website and the app pages can share one callback.
     """
 
     state: str
@@ -63,6 +81,7 @@ class PendingAuthorization:
     code_verifier: str
     return_to: str
     created_at: datetime
+    channel: Channel = "web"
 
 
 @dataclass(frozen=True)
@@ -135,14 +154,30 @@ class PlatformStore:
 
     # --- accounts -------------------------------------------------------------------------
 
-    def add_user(self, username: str, mobile: str, password_hash: PasswordHash, now: datetime) -> User:
+    def add_user(
+        self,
+        username: str,
+        mobile: str,
+        password_hash: PasswordHash,
+        now: datetime,
+        *,
+        nickname: str | None = None,
+        user_type: UserType | None = None,
+    ) -> User:
         """Store a new account; :class:`UserConflictError` if the username or mobile is taken."""
         with self._lock:
             if _user_key(username) in self._users:
                 raise UserConflictError("username")
             if any(user.mobile == mobile for user in self._users.values()):
                 raise UserConflictError("mobile")
-            user = User(username=username, mobile=mobile, password_hash=password_hash, registered_at=now)
+            user = User(
+                username=username,
+                mobile=mobile,
+                password_hash=password_hash,
+                registered_at=now,
+                nickname=nickname,
+                user_type=user_type,
+            )
             self._users[_user_key(username)] = user
             return user
 
@@ -169,6 +204,11 @@ class PlatformStore:
 
     def session_username(self, session_id: str | None) -> str | None:
         """The logged-in account of a session, or None (anonymous, unknown or absent session)."""
+        user = self.session_user(session_id)
+        return user.username if user else None
+
+    def session_user(self, session_id: str | None) -> User | None:
+        """The logged-in account of a session, or None (anonymous, unknown or absent session)."""
         if session_id is None:
             return None
         with self._lock:
@@ -176,8 +216,7 @@ class PlatformStore:
             if session is None or session.username is None:
                 return None
             # The account may have been removed by a reset since the session was made.
-            user = self._users.get(_user_key(session.username))
-            return user.username if user else None
+            return self._users.get(_user_key(session.username))
 
     def delete_session(self, session_id: str) -> None:
         with self._lock:

@@ -1,4 +1,4 @@
-"""Plumbing shared by the platform's server-rendered pages (website now, app H5 pages later).
+"""Plumbing shared by the platform's server-rendered pages: the website and the app's H5 pages.
 
 Sessions are server-side (:class:`~mock_servers.platform.state.PlatformStore`); the browser
 only holds a random id in an httponly, SameSite=Lax cookie.  Pages that need a logged-in
@@ -8,18 +8,33 @@ user raise :class:`LoginRequired`, which the app turns into a 303 to the login p
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request, Response
+from markupsafe import Markup, escape
 from starlette.datastructures import FormData, UploadFile
 
 from mock_servers.common.clock import BEIJING
 from mock_servers.platform.context import PlatformContext
 
 SITE_NAME = "北京市中小企业公共服务平台"
+APP_NAME = "北京通企服版"
 SESSION_COOKIE = "smebj_session"
+
+# Paths that more than one module sends the browser to (pages, the shared 企业认证 callback).
+WEB_LOGIN_PATH = "/login"
+WEB_PROFILE_PATH = "/user/home/profile"
+WEB_START_PATH = "/auth/yzt/start"
+APP_PREFIX = "/m"
+APP_LOGIN_PATH = "/m/login"
+APP_ME_PATH = "/m/me"
+APP_START_PATH = "/m/auth/yzt/start"
+
+# 用户服务协议 and 隐私协议: the ``kind`` in /agreement/{kind} and /m/agreement/{kind}.
+AGREEMENT_TITLES = {"service": "用户服务协议", "privacy": "隐私协议"}
 
 
 class LoginRequired(Exception):
@@ -67,7 +82,7 @@ def clear_session_cookie(ctx: PlatformContext, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=ctx.secure_cookies, path="/")
 
 
-def login_url_for(target: str, login_path: str = "/login") -> str:
+def login_url_for(target: str, login_path: str = WEB_LOGIN_PATH) -> str:
     return f"{login_path}?{urlencode({'next': target})}"
 
 
@@ -77,7 +92,7 @@ def requested_path(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def require_user(ctx: PlatformContext, request: Request, login_path: str = "/login") -> str:
+def require_user(ctx: PlatformContext, request: Request, login_path: str = WEB_LOGIN_PATH) -> str:
     username = current_username(ctx, request)
     if username is None:
         raise LoginRequired(login_url_for(requested_path(request), login_path))
@@ -111,6 +126,28 @@ def format_beijing(moment: datetime) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def is_app_path(path: str) -> bool:
+    """Whether ``path`` is one of the app's H5 pages (they get the app's layout, even for errors)."""
+    return path == APP_PREFIX or path.startswith(APP_PREFIX + "/")
+
+
+# Beijing landline numbers as the pages write them: 010-82176966, 010-58511090.
+_PHONE_NUMBER = re.compile(r"0[0-9]{2,3}-[0-9]{7,8}")
+
+
+def phone_links(text: str) -> Markup:
+    """``text`` (escaped) with every phone number in it a ``tel:`` link, so a phone can call it with a tap."""
+    parts: list[str] = []
+    position = 0
+    for match in _PHONE_NUMBER.finditer(text):
+        parts.append(str(escape(text[position : match.start()])))
+        number = match.group(0)
+        parts.append(f'<a class="tel" href="tel:{number}">{number}</a>')
+        position = match.end()
+    parts.append(str(escape(text[position:])))
+    return Markup("".join(parts))
+
+
 def render(
     ctx: PlatformContext,
     request: Request,
@@ -119,11 +156,17 @@ def render(
     *,
     status_code: int = 200,
 ) -> Response:
-    """Render a page with what every page's layout needs (site name, who is logged in, flashes)."""
+    """Render a page with what every page's layout needs (site name, who is logged in, flashes).
+
+    ``current_user`` is the name the layout greets the user by: the nickname if the account
+    has one (app registrations do), else the username.
+    """
     sid = session_id(ctx, request)
+    user = ctx.store.session_user(sid)
     page: dict[str, Any] = {
         "site_name": SITE_NAME,
-        "current_user": ctx.store.session_username(sid),
+        "app_name": APP_NAME,
+        "current_user": user.display_name if user else None,
         "flashes": ctx.store.pop_flashes(sid),
     }
     page.update(context or {})

@@ -17,7 +17,7 @@ from mock_servers.common.clock import BEIJING
 from mock_servers.common.control import ControlError
 from mock_servers.common.server import RunningServer
 from mock_servers.platform.client import PlatformControl
-from mock_servers.platform.control import EnterpriseView, FaultsView
+from mock_servers.platform.control import EnterpriseView, FaultsView, UserView
 from mock_servers.platform.server import redirect_uri_for, start_platform
 
 # How a candidate account is made from the one already seeded and a fresh valid one.
@@ -59,7 +59,7 @@ def test_start_platform_reports_its_url_and_redirect_uri(platform: RunningServer
 
 def test_control_interface_has_its_own_openapi(platform: RunningServer) -> None:
     schema = httpx.get(platform.url + "/_control/openapi.json").json()
-    assert {"/reset", "/users", "/users/{username}", "/bindings", "/bindings/{credit_code}", "/faults"} <= set(
+    assert {"/reset", "/users", "/users/{username}", "/bindings", "/bindings/{credit_code}", "/faults", "/sms"} <= set(
         schema["paths"]
     )
     assert "/clock/advance" in schema["paths"]
@@ -197,6 +197,7 @@ def test_clock(control: PlatformControl) -> None:
 def test_reset_forgets_everything_a_test_changed(
     platform: RunningServer, control: PlatformControl, platform_account: PlatformAccount, enterprise: Enterprise
 ) -> None:
+    control.send_sms_code(platform_account.mobile)  # before the number has an account
     seed(control, platform_account)
     control.create_binding(enterprise.credit_code, enterprise.name, platform_account.username)
     control.set_faults(down=True)
@@ -210,8 +211,95 @@ def test_reset_forgets_everything_a_test_changed(
     with pytest.raises(ControlError, match="404"):
         control.get_user(platform_account.username)
     assert control.list_bindings() == []
+    assert control.sms_outbox() == []
+    control.send_sms_code(platform_account.mobile)  # no cooldown left over either
     assert control.get_faults() == FaultsView(down=False)
     assert abs(control.now() - datetime.now(BEIJING)) < timedelta(seconds=5)
+
+
+# --- app accounts and SMS ---------------------------------------------------------------------
+
+
+def test_seed_an_app_account(
+    platform: RunningServer, control: PlatformControl, platform_account: PlatformAccount
+) -> None:
+    mobile, password = platform_account.mobile, platform_account.password
+    user = control.create_user(mobile=mobile, password=password, nickname="王小明", user_type="personal")
+    assert user == UserView(username=mobile, mobile=mobile, nickname="王小明", user_type="personal", enterprise=None)
+    assert control.get_user(mobile) == user
+    with httpx.Client(base_url=platform.url) as phone:
+        assert phone.post("/m/login", data={"mobile": mobile, "password": password}).status_code == 303
+        assert '<p class="profile__name">王小明</p>' in phone.get("/m/me").text
+    with pytest.raises(ControlError, match="该手机号码已注册") as raised:
+        control.create_user(mobile=mobile, password=password, nickname="别人", user_type="enterprise")
+    assert raised.value.status == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        pytest.param({}, {"nickname", "user_type"}, id="nickname-and-type-missing"),
+        pytest.param({"nickname": "x" * 21, "user_type": "personal"}, {"nickname"}, id="nickname-too-long"),
+        pytest.param({"nickname": "小王", "user_type": "personal", "password": "abc"}, {"password"}, id="bad-password"),
+    ],
+)
+def test_app_accounts_obey_the_apps_rules(
+    platform: RunningServer, control: PlatformControl, body: dict[str, str], fields: set[str]
+) -> None:
+    seed = {"mobile": "13912345678", "password": "abc12345", **body}
+    response = httpx.post(platform.url + "/_control/users", json=seed)
+    assert response.status_code == 422
+    assert set(response.json()["detail"]["errors"]) == fields
+    assert "app account" in response.json()["detail"]["hint"]  # says what makes a valid seed
+    with pytest.raises(ControlError):
+        control.get_user("13912345678")
+
+
+def test_seed_a_website_account_with_a_nickname(
+    platform: RunningServer, control: PlatformControl, platform_account: PlatformAccount
+) -> None:
+    account = platform_account
+    user = control.create_user(account.username, account.mobile, account.password, nickname="小李")
+    assert (user.username, user.nickname, user.user_type) == (account.username, "小李", None)
+    with httpx.Client(base_url=platform.url) as browser:
+        browser.post("/login", data={"login_id": account.username, "password": account.password})
+        assert '>小李<span class="caret"' in browser.get("/").text
+    with pytest.raises(ControlError, match="昵称不能超过20个字符") as raised:
+        control.create_user("another1", "13700001111", "abc12345", nickname="x" * 21)
+    assert raised.value.status == 422
+
+
+def test_send_and_read_sms_codes(control: PlatformControl) -> None:
+    first = control.send_sms_code("13912345678")
+    assert first.mobile == "13912345678"
+    assert first.purpose == "register"
+    assert first.text == f"【北京通企服版】您的验证码为{first.code}，5分钟内有效。如非本人操作，请忽略本短信。"
+    other = control.send_sms_code("13700001111")
+    assert control.sms_outbox("13912345678") == [first]
+    with pytest.raises(ControlError, match="验证码发送过于频繁，请60秒后再试") as raised:
+        control.send_sms_code("13912345678")
+    assert raised.value.status == 429
+    assert "clock/advance" in str(raised.value)
+    control.advance_clock(timedelta(seconds=60))
+    second = control.send_sms_code("13912345678")
+    assert control.sms_outbox("13912345678") == [second, first]
+    assert control.sms_outbox() == [second, other, first]
+
+
+def test_sms_codes_follow_the_registration_rules(
+    platform: RunningServer, control: PlatformControl, platform_account: PlatformAccount
+) -> None:
+    seed(control, platform_account)
+    with pytest.raises(ControlError, match="该手机号码已注册") as raised:
+        control.send_sms_code(platform_account.mobile)
+    assert raised.value.status == 409
+    with pytest.raises(ControlError, match="手机号码格式不正确") as raised:
+        control.send_sms_code("12345")
+    assert raised.value.status == 422
+    with pytest.raises(ControlError, match="unknown purpose") as raised:
+        control.send_sms_code("13912345678", purpose="reset_password")
+    assert raised.value.status == 422
+    assert control.sms_outbox() == []
 
 
 def test_bad_control_requests_get_json_errors(platform: RunningServer) -> None:

@@ -236,6 +236,8 @@ def test_register_success_goes_to_login_which_says_so_once(
     assert client.get(f"/_control/users/{platform_account.username}").json() == {
         "username": platform_account.username,
         "mobile": platform_account.mobile,
+        "nickname": None,
+        "user_type": None,
         "enterprise": None,
     }
     assert log_in(client, platform_account.username, platform_account.password) == "/"

@@ -1,0 +1,132 @@
+"""How a 企业认证 round trip ends, in words and in a page, for the website and the app alike.
+
+:func:`describe` maps each failed :data:`~mock_servers.platform.certification.Outcome` to what
+the user is told (one table for both front ends, so their messages cannot drift apart);
+:func:`render_outcome` picks the front end the request came from and renders its page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import assert_never
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+
+from mock_servers.common.devices import is_phone
+from mock_servers.platform.certification import (
+    AccountHasOtherEnterprise,
+    BoundToOther,
+    Certified,
+    Outcome,
+    ProviderError,
+    ProviderUnavailable,
+    StateInvalid,
+    TokenRejected,
+)
+from mock_servers.platform.context import PlatformContext
+from mock_servers.platform.state import Channel
+from mock_servers.platform.web import (
+    APP_ME_PATH,
+    APP_START_PATH,
+    WEB_PROFILE_PATH,
+    WEB_START_PATH,
+    current_username,
+    render,
+)
+
+MSG_INCOMPLETE = "企业认证未完成"
+MSG_STATE_INVALID = "认证请求已失效，请重新认证"
+MSG_IDP_UNAVAILABLE = "统一身份认证平台暂时无法访问，请稍后重试"
+MSG_IDP_ERROR = "统一身份认证平台未完成认证，请重新认证"
+MSG_TOKEN_REJECTED = "统一身份认证平台返回的认证结果未通过校验，请重新认证"
+MSG_BOUND_TO_OTHER = "该企业已被其他用户绑定"
+# The guide's answer to Q1 (常见问题), in the contract's wording.
+ADVICE_BOUND_TO_OTHER = (
+    "请咨询贵公司相关人员是否有过绑定，获取已被绑定的平台账号和密码，并用该账号重新登录平台网站或者APP，"
+    "进行后续相关操作。若找不到已被绑定的平台账号和密码，需要申请解绑处理，"
+    "请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
+)
+MSG_ACCOUNT_HAS_OTHER = "您的平台账号已认证其他企业，一个平台账号只能认证一家企业"
+ADVICE_ACCOUNT_HAS_OTHER = "如需变更认证企业，请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
+ADVICE_HEADING = "处理建议"
+
+Failure = StateInvalid | ProviderError | ProviderUnavailable | TokenRejected | BoundToOther | AccountHasOtherEnterprise
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """What the result page says for one way a 企业认证 round trip failed."""
+
+    status_code: int
+    message: str
+    detail: str | None = None
+    advice: str | None = None
+    # A refused binding will be refused again: only the call center can help, so no 重新认证.
+    retry: bool = True
+
+
+@dataclass(frozen=True)
+class _FrontEnd:
+    """Where one front end shows the result, and where its buttons lead."""
+
+    template: str
+    retry_path: str
+    back_label: str
+    back_path: str
+
+
+_FRONT_ENDS: dict[Channel, _FrontEnd] = {
+    "web": _FrontEnd("auth_result.html", WEB_START_PATH, "返回个人主页", WEB_PROFILE_PATH),
+    "app": _FrontEnd("app/auth_result.html", APP_START_PATH, "返回我的", APP_ME_PATH),
+}
+
+
+def describe(outcome: Failure) -> ResultPage:
+    """The words (and HTTP status) for a failed round trip, whichever front end shows them."""
+    match outcome:
+        case StateInvalid():
+            return ResultPage(400, MSG_STATE_INVALID)
+        case ProviderError(error=error, description=description):
+            detail = f"错误代码：{error}" + (f"（{description}）" if description else "")
+            return ResultPage(400, MSG_IDP_ERROR, detail)
+        case ProviderUnavailable():
+            return ResultPage(502, MSG_IDP_UNAVAILABLE)
+        case TokenRejected(reason=reason):
+            return ResultPage(502, MSG_TOKEN_REJECTED, f"原因：{reason}")
+        case BoundToOther(enterprise_name=name, credit_code=code):
+            detail = f"企业名称：{name}（统一社会信用代码：{code}）"
+            return ResultPage(409, MSG_BOUND_TO_OTHER, detail, ADVICE_BOUND_TO_OTHER, retry=False)
+        case AccountHasOtherEnterprise(binding=binding):
+            detail = f"已认证企业：{binding.enterprise_name}"
+            return ResultPage(409, MSG_ACCOUNT_HAS_OTHER, detail, ADVICE_ACCOUNT_HAS_OTHER, retry=False)
+        case _:
+            assert_never(outcome)
+
+
+def channel_of(outcome: Outcome, user_agent: str | None) -> Channel:
+    """The front end whose page answers: the request's own, or for an unknown request the browser's kind."""
+    if outcome.channel is not None:
+        return outcome.channel
+    return "app" if is_phone(user_agent) else "web"
+
+
+def render_outcome(ctx: PlatformContext, request: Request, outcome: Outcome) -> Response:
+    """Success goes where the request asked; a failure gets the result page of its front end."""
+    if isinstance(outcome, Certified):
+        return RedirectResponse(outcome.return_to, status_code=303)
+    page = describe(outcome)
+    front_end = _FRONT_ENDS[channel_of(outcome, request.headers.get("user-agent"))]
+    context = {
+        "heading": MSG_INCOMPLETE,
+        "message": page.message,
+        "detail": page.detail,
+        "advice": page.advice,
+        "advice_heading": ADVICE_HEADING,
+        "retry": page.retry,
+        "retry_path": front_end.retry_path,
+        "back_label": front_end.back_label,
+        "back_path": front_end.back_path,
+        "logged_in": current_username(ctx, request) is not None,
+    }
+    return render(ctx, request, front_end.template, context, status_code=page.status_code)

@@ -1,0 +1,1 @@
+"""Tests of what both mocks share (``mock_servers.common``), without a server."""
