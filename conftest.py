@@ -22,4 +22,5 @@ pytest_plugins = [
     "steps.web_steps",
     "steps.yzt_login_steps",
     "steps.yzt_registration_steps",
+    "steps.app_steps",
 ]

@@ -197,3 +197,37 @@ def entered_account_kept(yzt: Yzt, entered_account: str) -> None:
     expect(login.password, "被拒绝后一证通密码应清空").to_have_value("")
     expect(login.captcha.input, "被拒绝后验证码应清空").to_have_value("")
 
+
+# --- on a phone: 注册 and 找回密码 only on a PC (Q3, Q4, A2) -----------------------------------------
+
+
+@when(parsers.re(r'我在一证通登录页面点击"(?P<link>[^"]+)"'))
+def follow_login_page_link(yzt: Yzt, link: str) -> None:
+    yzt.login.follow_link(link)
+
+
+@then(parsers.re(r'页面说明"(?P<text>[^"]+)"'))
+def pc_only_explained(yzt: Yzt, text: str) -> None:
+    expect(yzt.pc_only.content, f"页面应说明“{text}”").to_contain_text(text)
+
+
+@then("页面给出在PC端打开的认证平台地址")
+def pc_address_given(yzt: Yzt) -> None:
+    # The address the guide gives: this 一证通's own login page, to type into a PC's browser.
+    expect(yzt.pc_only.pc_address, "应给出认证平台地址").to_have_text(yzt.login.url)
+
+
+@then(parsers.re(r'页面给出技术咨询电话"(?P<number>[^"]+)"，点击即可拨打'))
+def phone_number_callable(yzt: Yzt, number: str) -> None:
+    expect(yzt.pc_only.phone_link(number), f"电话{number}应可以点击拨打").to_have_attribute("href", f"tel:{number}")
+
+
+@when('我点击"返回登录"')
+def back_to_login(yzt: Yzt) -> None:
+    yzt.pc_only.back_to_login()
+
+
+@then("一证通登录页面说明没有一证通账号要先在电脑上注册，并给出认证平台地址")
+def no_account_note(yzt: Yzt) -> None:
+    expect(yzt.login.no_account_note, "手机上的一证通登录页应说明要先在PC端注册").to_contain_text("目前只能在PC端注册")
+    expect(yzt.login.no_account_pc_address, "应给出认证平台地址").to_have_text(yzt.login.url)

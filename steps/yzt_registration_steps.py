@@ -80,6 +80,13 @@ def create_yzt_account(yzt: Yzt, yzt_account: YztAccount) -> None:
     yzt.account_step.create_account(yzt_account.account, yzt_account.password, yzt_account.mobile)
 
 
+@when("我在电脑上打开一证通网址，为我的企业注册一证通账号")
+def register_on_pc(pc: Computer, backstage: Backstage, enterprise: Enterprise, yzt_account: YztAccount) -> None:
+    pass_identity_verification(pc.yzt, backstage, enterprise)
+    pc.yzt.account_step.create_account(yzt_account.account, yzt_account.password, yzt_account.mobile)
+    expect(pc.yzt.done_step.heading, "在电脑上注册一证通账号应来到注册完成页").to_be_visible()
+
+
 @when('同事先在"创建账号"中完成了注册')
 def colleague_registers(colleague_computer: Computer, test_data: TestDataBuilder) -> None:
     account = test_data.yzt_account()
