@@ -16,6 +16,7 @@ pytest_plugins = [
     "fixtures.sites",
     "fixtures.test_data",
     "fixtures.bdd_report_xdist",
+    "fixtures.bdd_report_tags",
     "fixtures.bdd_failures",
     "fixtures.bdd_step_check",
     "steps.backstage_steps",

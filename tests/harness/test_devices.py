@@ -74,7 +74,10 @@ def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str)
         "markers =\n    app: app\n    iphone: iPhone\n    android: Android\n"
     )
     # As in the harness's root conftest: registered after pytest-playwright, so these fixtures override its own.
-    pytester.makeconftest('pytest_plugins = ["fixtures.devices", "fixtures.browser", "fixtures.bdd_report_xdist"]')
+    pytester.makeconftest(
+        'pytest_plugins = ["fixtures.devices", "fixtures.browser", "fixtures.bdd_report_xdist", '
+        '"fixtures.bdd_report_tags"]'
+    )
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", *args)
 
 
