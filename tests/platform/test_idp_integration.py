@@ -154,6 +154,26 @@ def test_idp_going_down_mid_flight_gives_the_retry_page(
     assert mocks.platform_control.list_bindings() == []
 
 
+def test_a_failed_token_exchange_gives_the_retry_page_and_certifying_again_works(
+    mocks: Mocks, browser: httpx.Client, yzt_account: YztAccount, enterprise: Enterprise
+) -> None:
+    # The IdP's "fail the next token request": the browser's hop works, the platform's own call does not.
+    mocks.idp_control.fail_next_token_request()
+    assert mocks.idp_control.get_faults().pending_token_failures == 1
+    page = password_login(mocks, browser, open_idp_login(mocks, browser), yzt_account)
+    assert page.url.path == "/auth/yzt/callback"
+    assert page.status_code == 502
+    assert '<p role="alert" class="result-message">统一身份认证平台暂时无法访问，请稍后重试</p>' in page.text
+    assert mocks.platform_control.list_bindings() == []
+    # The platform's exchange is what used the failure up.
+    assert mocks.idp_control.get_faults().pending_token_failures == 0
+    # 重新认证: the IdP remembers the login, the next exchange works.
+    again = browser.get(mocks.platform.url + "/auth/yzt/start")
+    assert str(again.url) == mocks.platform.url + "/user/home/profile"
+    assert '<span class="tag tag-certified">已认证</span>' in again.text
+    assert [binding.credit_code for binding in mocks.platform_control.list_bindings()] == [enterprise.credit_code]
+
+
 def test_a_slow_idp_gives_the_retry_page_after_the_platforms_timeout(mocks: Mocks, browser: httpx.Client) -> None:
     # The platform's wait is shortened through the control interface so that the test needs
     # no five-second pause; the IdP answers later than that wait.
