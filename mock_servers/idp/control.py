@@ -2,8 +2,10 @@
 
 A FastAPI sub-application mounted at ``/_control`` (OpenAPI at
 ``/_control/openapi.json``): seed and inspect accounts, read a captcha's
-answer, register OIDC clients, make the IdP down or slow or fail the next token
-request, move the clock, reset.
+answer and the SMS outbox, register OIDC clients, make the IdP down or slow or
+fail the next token request, move the clock, reset.  Seeds take identifiers in
+any spelling a person could type and store them in the same canonical form as the
+pages (``mock_servers.common.identifiers``).
 Errors are JSON ``{"detail": …}`` sentences that say what to do next.
 """
 
@@ -13,10 +15,12 @@ from datetime import datetime
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Response
+from fastapi import FastAPI, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mock_servers.common import identifiers
 from mock_servers.common.control import clock_router
+from mock_servers.common.sms import SentSms
 from mock_servers.idp.state import (
     Account,
     AccountExistsError,
@@ -26,12 +30,7 @@ from mock_servers.idp.state import (
     LegalIdentity,
     OidcClient,
 )
-from mock_servers.idp.validation import (
-    is_valid_credit_code,
-    is_valid_legal_person_id,
-    normalize_code,
-    normalize_id_number,
-)
+from mock_servers.idp.validation import credit_code_error, legal_person_id_error, mobile_error
 
 _T = TypeVar("_T")
 
@@ -45,7 +44,7 @@ class SeedAccount(BaseModel):
     password: str | None = Field(
         default=None, min_length=1, description="None: the account was opened another way and has no password."
     )
-    mobile: str
+    mobile: str = Field(description="Mainland mobile number (11 digits, 13x-19x): where 找回密码 sends its SMS code.")
     enterprise_name: str = Field(min_length=1)
     credit_code: str = Field(description="统一社会信用代码 (18) or 组织机构代码 (9), with a right check character.")
     legal_person_name: str = Field(min_length=1)
@@ -53,35 +52,57 @@ class SeedAccount(BaseModel):
     legal_person_id_number: str
     reviewed: bool = Field(default=True, description="False: under review until one working day has passed.")
 
-    @field_validator("account", "enterprise_name", "legal_person_name")
+    @field_validator("enterprise_name", "legal_person_name")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
         return value.strip()
 
+    @field_validator("account")
+    @classmethod
+    def _canonical_account(cls, value: str) -> str:
+        # The same canonical form as the registration form's, so the seed logs in as typed.
+        name = identifiers.account_name(value)
+        if not name:
+            raise ValueError("must not be blank")
+        return name
+
+    @field_validator("mobile")
+    @classmethod
+    def _valid_mobile(cls, value: str) -> str:
+        number = identifiers.mobile(value)
+        message = mobile_error(number)
+        if message:
+            raise ValueError(f"mobile {value!r}: {message} (11 digits, 13x-19x)")
+        return number
+
     @field_validator("credit_code")
     @classmethod
     def _valid_credit_code(cls, value: str) -> str:
         # Seeds obey the same rules as the registration form, so a test can
         # never depend on data that a real user could not have registered.
-        if not is_valid_credit_code(value):
+        code = identifiers.credit_code(value)
+        message = credit_code_error(code)
+        if message:
             raise ValueError(
-                f"{value!r} is neither a valid 统一社会信用代码 (18 characters, GB 32100 check character) "
-                "nor a valid 组织机构代码 (9 characters, GB 11714 check character)"
+                f"{value!r}: {message}; expected a valid 统一社会信用代码 (18 characters, GB 32100 check character, "
+                "a valid organization code inside) or 组织机构代码 (9 characters, GB 11714 check character)"
             )
-        return normalize_code(value)
+        return code
 
     @model_validator(mode="after")
     def _valid_id_number(self) -> SeedAccount:
-        if not is_valid_legal_person_id(self.legal_person_id_type, self.legal_person_id_number):
+        number = identifiers.id_number(self.legal_person_id_number)
+        message = legal_person_id_error(self.legal_person_id_type, number)
+        if message:
             expected = (
                 "an 18-character 居民身份证号 with a right GB 11643 check digit, birth date and region"
                 if self.legal_person_id_type == "resident_id"
                 else "5-20 letters or digits"
             )
-            raise ValueError(f"legal_person_id_number {self.legal_person_id_number!r} is not {expected}")
-        self.legal_person_id_number = normalize_id_number(self.legal_person_id_number)
+            raise ValueError(f"legal_person_id_number {self.legal_person_id_number!r} is not {expected}: {message}")
+        self.legal_person_id_number = number
         return self
 
     def legal_identity(self) -> LegalIdentity:
@@ -144,6 +165,20 @@ class CaptchaView(BaseModel):
         )
 
 
+class SmsView(BaseModel):
+    """One text message the mock "sent" (nothing leaves the machine), as the platform mock shows its own."""
+
+    mobile: str
+    purpose: str = Field(description="What the code is for: 'reset_password' (找回密码 步骤2).")
+    text: str = Field(description="The message as a phone would show it, 【北京市统一身份认证平台】您的验证码为…")
+    code: str = Field(description="The six-digit code in the text.")
+    sent_at: datetime
+
+    @classmethod
+    def of(cls, sms: SentSms) -> SmsView:
+        return cls(mobile=sms.mobile, purpose=sms.purpose, text=sms.text, code=sms.code, sent_at=sms.sent_at)
+
+
 class ClientRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -192,12 +227,17 @@ class FaultSettings(BaseModel):
 def control_app(store: IdpStore) -> FastAPI:
     app = FastAPI(
         title="一证通 identity provider mock: control interface",
-        description="Seed accounts, read captcha answers, register OIDC clients, inject faults, move the clock.",
+        description=(
+            "Seed accounts, read captcha answers and the SMS outbox, register OIDC clients, inject faults, "
+            "move the clock."
+        ),
     )
     app.include_router(clock_router(store.clock))
 
     @app.post(
-        "/reset", status_code=204, summary="Forget accounts, sessions, captchas, codes, faults; clock to real time"
+        "/reset",
+        status_code=204,
+        summary="Forget accounts, sessions, captchas, codes, recoveries, the SMS outbox, faults; clock to real time",
     )
     def reset() -> Response:
         store.reset()
@@ -236,6 +276,13 @@ def control_app(store: IdpStore) -> FastAPI:
             "(each page render issues a new one; reset forgets them all)",
         )
         return CaptchaView.of(found)
+
+    @app.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
+    def sms_outbox(
+        mobile: str | None = Query(default=None, description="Only this number's messages (any spelling of it)."),
+    ) -> list[SmsView]:
+        number = identifiers.mobile(mobile) if mobile is not None else None
+        return [SmsView.of(sms) for sms in store.sms.outbox(number)]
 
     @app.post("/clients", status_code=201, response_model=ClientView, summary="Register (or replace) an OIDC client")
     def register_client(body: ClientRegistration) -> ClientView:

@@ -27,10 +27,19 @@ UNDER_REVIEW: Final = "账号正在审核中，注册完成后系统需要一个
 # Registration step 1 (法人身份鉴证).
 ENTERPRISE_NAME_REQUIRED: Final = "请填写企业名称"
 CREDIT_CODE_REQUIRED: Final = "请填写统一社会信用代码/组织机构代码"
-CREDIT_CODE_INVALID: Final = "统一社会信用代码/组织机构代码格式不正确"
+# What is wrong with a code, in the order it is checked (after the canonical form of
+# mock_servers.common.identifiers: full-width folded, separators dropped, upper case).
+CREDIT_CODE_CHARACTERS: Final = "统一社会信用代码/组织机构代码只能包含数字和大写字母"
+CREDIT_CODE_LENGTH: Final = "统一社会信用代码应为18位，组织机构代码应为9位"
+USCC_CHECK_CHARACTER: Final = "统一社会信用代码校验位不正确"
+ORGANIZATION_CODE_CHECK_CHARACTER: Final = "组织机构代码校验位不正确"
 LEGAL_PERSON_NAME_REQUIRED: Final = "请填写企业法人代表名称"
 LEGAL_PERSON_ID_REQUIRED: Final = "请填写企业法人代表身份证号"
-RESIDENT_ID_INVALID: Final = "法人代表身份证号格式不正确"
+# 中国居民身份证 (GB 11643), in the order it is checked.
+RESIDENT_ID_LENGTH: Final = "法人代表身份证号应为18位"
+RESIDENT_ID_CHARACTERS: Final = "法人代表身份证号只能包含数字，最后一位可以是X"
+RESIDENT_ID_COMPONENT: Final = "法人代表身份证号中的出生日期或地区码不正确"
+RESIDENT_ID_CHECK_DIGIT: Final = "法人代表身份证号校验位不正确"
 PASSPORT_NUMBER_INVALID: Final = "证件号码格式不正确"
 DOCUMENT_REQUIRED: Final = "请上传护照或其它有效身份证件扫描件"
 DOCUMENT_TYPE_INVALID: Final = "证件扫描件仅支持jpg、png、pdf格式"
@@ -46,13 +55,24 @@ PASSWORD_REQUIRED: Final = "请设置密码"
 PASSWORD_INVALID: Final = "密码须为8-20位，且同时包含字母和数字"
 PASSWORDS_DIFFER: Final = "两次输入的密码不一致"
 MOBILE_REQUIRED: Final = "请填写手机号码"
+MOBILE_LENGTH: Final = "手机号码应为11位"
 MOBILE_INVALID: Final = "手机号码格式不正确"
 
-# Forgot password (找回密码).  The contract names only the mismatch and success
-# texts; the empty-field messages reuse the wording of the other forms.
-NEW_PASSWORD_REQUIRED: Final = "请设置新密码"
+# 找回密码 (常见问题 Q2: an account opened another way gets a password here).
+# 步骤1 验证身份: an unknown account reads exactly like a wrong ID number, so the page
+# never tells which accounts exist.  The empty-field messages reuse the other forms' wording.
 ACCOUNT_ID_MISMATCH: Final = "一证通账号与法人代表身份证号不匹配"
+# 步骤2 设置新密码: a code sent to the account's registered mobile ({mobile} is masked).
+SMS_CODE_SENT: Final = "短信验证码已发送至{mobile}"
+SMS_CODE_REQUIRED: Final = "请输入短信验证码"
+SMS_CODE_WRONG: Final = "短信验证码错误"
+SMS_CODE_EXPIRED: Final = "短信验证码已过期，请重新获取"
+SMS_CODE_USED: Final = "短信验证码已使用，请重新获取"
+SMS_CODE_TOO_MANY_ATTEMPTS: Final = "短信验证码错误次数过多，请重新获取"
+NEW_PASSWORD_REQUIRED: Final = "请设置新密码"
 PASSWORD_RESET_DONE: Final = "密码已重置，请使用新密码登录"
+# Under every step, as the guide's answer to Q2 ends; plain text, so that it can be found as written.
+RECOVERY_HELP: Final = "操作过程中如遇问题，请咨询一证通技术人员，电话：010-58511090"
 
 # Shown for every page while the control interface has the IdP "down", and in the
 # token endpoint's 503 while a "fail the next token request" fault is pending.

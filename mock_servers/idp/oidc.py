@@ -183,7 +183,9 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         if not _PKCE_VALUE.fullmatch(code_challenge):
             return error_redirect("invalid_request", "code_challenge is malformed")
 
-        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE))
+        # Answering from the session is a use of it: it restarts the session's 30 idle minutes.
+        # An ended session (idle too long, or 120 minutes after login) is none: log in again.
+        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE), use=True)
         if signed_in is None:
             # Come back to this very request after logging in: its own query
             # string, or the posted form re-encoded as one (a goto is a GET).

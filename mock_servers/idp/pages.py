@@ -38,13 +38,18 @@ LOGOUT_PATH: Final = "/am/UI/Logout"
 REGISTER_PATH: Final = "/am/register"
 REGISTER_ACCOUNT_PATH: Final = "/am/register/account"
 REGISTER_DONE_PATH: Final = "/am/register/done"
+# 找回密码: 步骤1 验证身份 at the address the login page's 忘记密码? link has always had,
+# 步骤2 设置新密码 after it, and the 获取短信验证码 button's own form target.
 FORGOT_PATH: Final = "/am/password/forgot"
+RESET_PATH: Final = "/am/password/reset"
+RESET_SMS_PATH: Final = "/am/password/reset/sms"
 AGREEMENT_PATH: Final = "/am/agreement"
 
 # The IdP session cookie bears OpenAM's name, as the real site (an OpenAM
 # deployment, hence /am/UI/Login) does.
 SESSION_COOKIE: Final = "iPlanetDirectoryPro"
 WIZARD_COOKIE: Final = "yzt_register"
+RECOVERY_COOKIE: Final = "yzt_recovery"
 
 
 def make_templates(base_url: str) -> Jinja2Templates:

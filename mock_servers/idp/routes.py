@@ -7,8 +7,13 @@ possible only on a PC (常见问题 Q3, Q4).
 Forms are read with ``request.form()`` rather than FastAPI's ``Form(...)``
 parameters on purpose: a missing or tampered field must come back as the page
 with its Chinese message, never as FastAPI's 422 JSON.  Every rejected form is
-rendered again with what the user typed (except passwords and the captcha)
-and stores nothing.
+rendered again with what the user typed (except passwords, the captcha and SMS
+codes) and stores nothing.
+
+Every identifier read from a form goes through its one function of
+:mod:`mock_servers.common.identifiers` right where it is read, and only the
+canonical value is checked, stored or compared: a credit code typed in full-width
+characters is the same code.  What goes back into a refused form is the raw text.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.templating import Jinja2Templates
 
+from mock_servers.common import identifiers
+from mock_servers.common.sms import CodeCheck, SmsRateLimitedError
 from mock_servers.idp import messages, validation
 from mock_servers.idp.captchas import CaptchaImages, new_answer
 from mock_servers.idp.pages import (
@@ -31,9 +38,12 @@ from mock_servers.idp.pages import (
     LOGIN_MODULE,
     LOGIN_PATH,
     LOGOUT_PATH,
+    RECOVERY_COOKIE,
     REGISTER_ACCOUNT_PATH,
     REGISTER_DONE_PATH,
     REGISTER_PATH,
+    RESET_PATH,
+    RESET_SMS_PATH,
     SESSION_COOKIE,
     WELCOME_PATH,
     WIZARD_COOKIE,
@@ -46,6 +56,8 @@ from mock_servers.idp.pages import (
     with_goto,
 )
 from mock_servers.idp.state import (
+    SMS_PURPOSE_RESET_PASSWORD,
+    Account,
     AccountExistsError,
     DraftNotReadyError,
     HandlerAlreadyRegisteredError,
@@ -80,6 +92,16 @@ THIRD_PARTY_LOGINS: Final = (
 PASSWORD_TAB: Final = "password"
 
 WIZARD_STEPS: Final = ("法人身份鉴证", "创建账号", "注册完成")
+RECOVERY_STEPS: Final = ("验证身份", "设置新密码", "重置完成")
+
+# What a typed SMS code is worth, as 步骤2 of 找回密码 says it beside the field.
+SMS_CODE_MESSAGES: Final[Mapping[CodeCheck, str | None]] = {
+    CodeCheck.VALID: None,
+    CodeCheck.WRONG: messages.SMS_CODE_WRONG,
+    CodeCheck.EXPIRED: messages.SMS_CODE_EXPIRED,
+    CodeCheck.USED: messages.SMS_CODE_USED,
+    CodeCheck.TOO_MANY_ATTEMPTS: messages.SMS_CODE_TOO_MANY_ATTEMPTS,
+}
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,9 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
     def set_cookie(response: Response, name: str, value: str) -> None:
         response.set_cookie(name, value, httponly=True, samesite="lax", path="/", secure=secure_cookies)
 
+    def delete_cookie(response: Response, name: str) -> None:
+        response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=secure_cookies)
+
     def new_captcha_id() -> str:
         # Every render of a form gets a fresh captcha: the previous one was
         # used up by the submit that led here (or never shown at all).
@@ -122,7 +147,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
 
     def captcha_error(form: FormData) -> str | None:
         """Use the submitted captcha up (any submit does, right or wrong) and say what is wrong with the answer."""
-        answer = form_text(form, "captcha").strip()
+        answer = identifiers.captcha(form_text(form, "captcha"))
         if store.consume_captcha(form_text(form, "captcha_id"), answer):
             return None
         return messages.CAPTCHA_WRONG if answer else messages.CAPTCHA_REQUIRED
@@ -237,7 +262,8 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         if module != LOGIN_MODULE:
             return bad_login_address(request)
         form = await request.form()
-        username = form_text(form, "username").strip()
+        typed_username = form_text(form, "username")
+        username = identifiers.account_name(typed_username)
         password = form_text(form, "password")
         # Any submit uses the captcha up, whatever else is wrong with the form.
         captcha_message = captcha_error(form)
@@ -248,7 +274,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
                 request,
                 goto=goto,
                 tab=PASSWORD_TAB,
-                username=username,
+                username=typed_username,
                 errors=errors,
                 form_error=None if field else message,
             )
@@ -327,7 +353,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         async with request.form() as form:
             goto = carried_goto(request, form)
             values = {
-                name: form_text(form, name).strip()
+                name: form_text(form, name)
                 for name in ("enterprise_name", "credit_code", "legal_person_name", "legal_person_id_number")
             }
             # A tampered radio value falls back to the default choice rather than an error page.
@@ -338,19 +364,21 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             document_name = upload.filename if isinstance(upload, UploadFile) else None
             document_size = await _upload_size(upload) if isinstance(upload, UploadFile) else 0
             captcha_message = captcha_error(form)
+        credit_code = identifiers.credit_code(values["credit_code"])
+        id_number = identifiers.id_number(values["legal_person_id_number"])
 
         checks = {
             "enterprise_name": validation.enterprise_name_error(values["enterprise_name"]),
-            "credit_code": validation.credit_code_error(values["credit_code"]),
+            "credit_code": validation.credit_code_error(credit_code),
             "legal_person_name": validation.legal_person_name_error(values["legal_person_name"]),
-            "legal_person_id_number": validation.legal_person_id_error(id_type, values["legal_person_id_number"]),
+            "legal_person_id_number": validation.legal_person_id_error(id_type, id_number),
             # Rule R2: a passport or other document needs its scan.
             "document": validation.document_error(document_name, document_size) if id_type == "passport" else None,
             "captcha": captcha_message,
         }
         errors = {field: message for field, message in checks.items() if message}
         form_error: str | None = None
-        if not errors and store.has_password_account(values["credit_code"], values["legal_person_id_number"]):
+        if not errors and store.has_password_account(credit_code, id_number):
             form_error = messages.ONE_ACCOUNT_PER_HANDLER
         if errors or form_error:
             return render_identity(request, goto, FormState(values, errors, form_error))
@@ -358,11 +386,11 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         draft = store.save_identity(
             request.cookies.get(WIZARD_COOKIE),
             LegalIdentity(
-                enterprise_name=values["enterprise_name"],
-                credit_code=validation.normalize_code(values["credit_code"]),
-                legal_person_name=values["legal_person_name"],
+                enterprise_name=values["enterprise_name"].strip(),
+                credit_code=credit_code,
+                legal_person_name=values["legal_person_name"].strip(),
                 legal_person_id_type=id_type,
-                legal_person_id_number=validation.normalize_id_number(values["legal_person_id_number"]),
+                legal_person_id_number=id_number,
                 document_name=document_name if id_type == "passport" else None,
                 document_size=document_size if id_type == "passport" else None,
             ),
@@ -408,11 +436,11 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         goto = carried_goto(request, form)
         if not ready_for_account(request):
             return step_one_first(goto)
-        account = form_text(form, "account").strip()
+        values = {"account": form_text(form, "account"), "mobile": form_text(form, "mobile")}
+        account = identifiers.account_name(values["account"])
+        mobile = identifiers.mobile(values["mobile"])
         password = form_text(form, "password")
         confirmation = form_text(form, "password_confirm")
-        mobile = form_text(form, "mobile").strip()
-        values = {"account": account, "mobile": mobile}
 
         password_error, confirmation_error = validation.new_password_errors(password, confirmation)
         account_error = validation.account_name_error(account)
@@ -461,62 +489,163 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             },
         )
 
-    # --- 找回密码 ------------------------------------------------------------
+    # --- 找回密码 (常见问题 Q2) ------------------------------------------------
+    #
+    # 步骤1 验证身份 (account, ID number, captcha) starts a recovery kept on the server under a
+    # fresh cookie; 步骤2 设置新密码 sends a code to the account's registered mobile and takes it
+    # with the new password; then 重置完成.  A phone gets 常见问题 Q4 at every one of these
+    # addresses, GET or POST: no password changes there.
 
-    def render_forgot(
-        request: Request, goto: str | None, form: FormState = BLANK_FORM, *, done: bool = False
+    def render_recovery(
+        request: Request, template: str, goto: str | None, form: FormState, *, current_step: int, **context: Any
     ) -> HTMLResponse:
         return render_form(
+            request,
+            template,
+            goto,
+            form,
+            defaults={"account": "", "legal_person_id_number": ""},
+            steps=RECOVERY_STEPS,
+            current_step=current_step,
+            help_line=messages.RECOVERY_HELP,
+            back_to_login=login_url(goto),
+            **context,
+        )
+
+    def render_verify_identity(request: Request, goto: str | None, form: FormState = BLANK_FORM) -> HTMLResponse:
+        return render_recovery(
             request,
             "forgot.html",
             goto,
             form,
-            defaults={"account": "", "legal_person_id_number": ""},
-            done=done,
-            done_message=messages.PASSWORD_RESET_DONE,
-            captcha_id="" if done else new_captcha_id(),
+            current_step=0,
+            captcha_id=new_captcha_id(),
             refresh_url=with_goto(FORGOT_PATH, goto),
-            back_to_login=login_url(goto),
         )
 
-    # On a phone, 找回密码 answers with 常见问题 Q4 instead, GET or POST: no password changes here.
+    def render_new_password(
+        request: Request, goto: str | None, account: Account, form: FormState = BLANK_FORM, *, sent: bool = False
+    ) -> HTMLResponse:
+        masked = validation.mask_mobile(account.mobile)
+        return render_recovery(
+            request,
+            "forgot_reset.html",
+            goto,
+            form,
+            current_step=1,
+            masked_mobile=masked,
+            sent_message=messages.SMS_CODE_SENT.format(mobile=masked) if sent else None,
+        )
+
+    def identity_first(goto: str | None) -> RedirectResponse:
+        """步骤2 without a live recovery in this browser (none, expired, or finished) starts over at 步骤1."""
+        return RedirectResponse(with_goto(FORGOT_PATH, goto), status_code=303)
 
     @router.get(FORGOT_PATH)
     def forgot_page(request: Request, goto: str | None = None) -> HTMLResponse:
         if on_phone(request):
             return pc_only(request, goto, PASSWORD_RECOVERY_ON_PC)
-        return render_forgot(request, goto)
+        return render_verify_identity(request, goto)
 
     @router.post(FORGOT_PATH)
-    async def forgot_submit(request: Request) -> HTMLResponse:
+    async def forgot_submit(request: Request) -> Response:
         if on_phone(request):
             return await pc_only_for_post(request, PASSWORD_RECOVERY_ON_PC)
         form = await request.form()
         goto = carried_goto(request, form)
-        account = form_text(form, "account").strip()
-        id_number = form_text(form, "legal_person_id_number").strip()
-        password = form_text(form, "new_password")
-        confirmation = form_text(form, "new_password_confirm")
+        values = {
+            "account": form_text(form, "account"),
+            "legal_person_id_number": form_text(form, "legal_person_id_number"),
+        }
+        account = identifiers.account_name(values["account"])
+        id_number = identifiers.id_number(values["legal_person_id_number"])
         captcha_message = captcha_error(form)
-        values = {"account": account, "legal_person_id_number": id_number}
+        # Submitting 步骤1 starts over: whatever recovery this browser had is over.
+        store.end_recovery(request.cookies.get(RECOVERY_COOKIE))
 
-        password_error, confirmation_error = validation.new_password_errors(
-            password, confirmation, required_message=messages.NEW_PASSWORD_REQUIRED
-        )
+        # Only presence is checked: the ID number may be a passport's, and a malformed one simply does not match.
         checks = {
             "account": None if account else messages.LOGIN_ACCOUNT_REQUIRED,
             "legal_person_id_number": None if id_number else messages.LEGAL_PERSON_ID_REQUIRED,
-            "new_password": password_error,
-            "new_password_confirm": confirmation_error,
             "captcha": captcha_message,
         }
         errors = {field: message for field, message in checks.items() if message}
         if errors:
-            return render_forgot(request, goto, FormState(values, errors))
-        # An unknown account answers like a mismatch: the page must not reveal which accounts exist.
-        if not store.reset_password(account, id_number, password):
-            return render_forgot(request, goto, FormState(values, form_error=messages.ACCOUNT_ID_MISMATCH))
-        return render_forgot(request, goto, done=True)
+            return render_verify_identity(request, goto, FormState(values, errors))
+        recovery = store.start_recovery(account, id_number)
+        if recovery is None:
+            # An unknown account answers like a wrong ID number: the page must not reveal which accounts exist.
+            return render_verify_identity(request, goto, FormState(values, form_error=messages.ACCOUNT_ID_MISMATCH))
+        response = RedirectResponse(with_goto(RESET_PATH, goto), status_code=303)
+        set_cookie(response, RECOVERY_COOKIE, recovery.recovery_id)
+        return response
+
+    @router.get(RESET_PATH)
+    def reset_page(request: Request, goto: str | None = None) -> Response:
+        if on_phone(request):
+            return pc_only(request, goto, PASSWORD_RECOVERY_ON_PC)
+        found = store.get_recovery(request.cookies.get(RECOVERY_COOKIE))
+        if found is None:
+            return identity_first(goto)
+        _recovery, account = found
+        return render_new_password(request, goto, account)
+
+    @router.post(RESET_SMS_PATH)
+    async def reset_send_code(request: Request) -> Response:
+        """获取短信验证码: a code to the account's registered mobile, never to a number the browser names."""
+        if on_phone(request):
+            return await pc_only_for_post(request, PASSWORD_RECOVERY_ON_PC)
+        async with request.form() as form:
+            goto = carried_goto(request, form)
+        found = store.get_recovery(request.cookies.get(RECOVERY_COOKIE))
+        if found is None:
+            return identity_first(goto)
+        _recovery, account = found
+        try:
+            store.sms.send(account.mobile, SMS_PURPOSE_RESET_PASSWORD)
+        except SmsRateLimitedError as refused:
+            return render_new_password(request, goto, account, FormState(errors={"sms_code": refused.message}))
+        return render_new_password(request, goto, account, sent=True)
+
+    @router.post(RESET_PATH)
+    async def reset_submit(request: Request) -> Response:
+        if on_phone(request):
+            return await pc_only_for_post(request, PASSWORD_RECOVERY_ON_PC)
+        form = await request.form()
+        goto = carried_goto(request, form)
+        recovery_id = request.cookies.get(RECOVERY_COOKIE)
+        found = store.get_recovery(recovery_id)
+        if recovery_id is None or found is None:
+            return identity_first(goto)
+        _recovery, account = found
+        code = identifiers.sms_code(form_text(form, "sms_code"))
+        password = form_text(form, "new_password")
+        confirmation = form_text(form, "new_password_confirm")
+
+        password_error, confirmation_error = validation.new_password_errors(
+            password, confirmation, required_message=messages.NEW_PASSWORD_REQUIRED
+        )
+        code_error: str | None
+        if not code:
+            code_error = messages.SMS_CODE_REQUIRED
+        elif password_error or confirmation_error:
+            # Say what the code is worth, but keep a good one for the next try: nothing changes
+            # while any field is wrong.
+            code_error = SMS_CODE_MESSAGES[store.sms.check(account.mobile, SMS_PURPOSE_RESET_PASSWORD, code)]
+        else:
+            code_error = SMS_CODE_MESSAGES[store.sms.consume(account.mobile, SMS_PURPOSE_RESET_PASSWORD, code)]
+        checks = {"sms_code": code_error, "new_password": password_error, "new_password_confirm": confirmation_error}
+        errors = {field: message for field, message in checks.items() if message}
+        if errors:
+            return render_new_password(request, goto, account, FormState(errors=errors))
+        if store.complete_recovery(recovery_id, password) is None:
+            # It ran out (or was finished by another tab) between the check above and now.
+            return identity_first(goto)
+        response = render_recovery(
+            request, "forgot_done.html", goto, BLANK_FORM, current_step=2, done_message=messages.PASSWORD_RESET_DONE
+        )
+        delete_cookie(response, RECOVERY_COOKIE)
+        return response
 
     return router
 

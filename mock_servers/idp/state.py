@@ -7,6 +7,10 @@ is atomic even with the threaded server and the control interface racing it.
 
 Every time-dependent rule reads the store's :class:`MockClock`, never the wall
 clock, so that tests move time through the control interface instead of waiting.
+
+The store takes identifiers in their canonical form (``mock_servers.common.identifiers``,
+applied once where a value comes in: the pages' form reading and the control
+interface's models); account names are compared by :func:`identifiers.account_key`.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from enum import Enum
 from typing import Final, Protocol, TypeVar
 
 from mock_servers.common.clock import MockClock, add_working_days
+from mock_servers.common.identifiers import account_key
 from mock_servers.common.passwords import PasswordHash
-from mock_servers.idp.validation import IdType, normalize_code, normalize_id_number, unit_key
+from mock_servers.common.sms import SmsService
+from mock_servers.idp.validation import IdType, unit_key
 
 CAPTCHA_TTL: Final = timedelta(minutes=5)
 CODE_TTL: Final = timedelta(seconds=60)
@@ -30,6 +36,14 @@ ACCESS_TOKEN_TTL: Final = timedelta(seconds=3600)
 LOCKOUT_THRESHOLD: Final = 5
 LOCKOUT_DURATION: Final = timedelta(minutes=30)
 REVIEW_WORKING_DAYS: Final = 1
+# OpenAM's usual session defaults: 30 minutes without use, 120 minutes in all.
+SESSION_IDLE_TIMEOUT: Final = timedelta(minutes=30)
+SESSION_MAX_LIFETIME: Final = timedelta(minutes=120)
+# 找回密码: how long a verified identity (步骤1) stays good for setting a new password (步骤2).
+RECOVERY_TTL: Final = timedelta(minutes=30)
+# The signature of the IdP's text messages (【北京市统一身份认证平台】您的验证码为…) and what its codes are for.
+SMS_SENDER: Final = "北京市统一身份认证平台"
+SMS_PURPOSE_RESET_PASSWORD: Final = "reset_password"
 
 # Used and expired captchas and codes stay readable this long (the control
 # interface shows ``used`` and ``expires_at``, handy when a test fails), then
@@ -58,11 +72,6 @@ def _drop_expired(records: dict[str, _Record], *, before: datetime) -> None:
     """Forget the records that expired before ``before`` (the caller holds the store's lock)."""
     for key in [key for key, record in records.items() if record.expires_at < before]:
         del records[key]
-
-
-def account_key(account: str) -> str:
-    """Account names are unique regardless of case, as on most real sites."""
-    return account.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,13 @@ class IdpSession:
     session_id: str
     account_key: str
     auth_time: datetime
+    # The last time the session answered an authorize request (or the login that made it).
+    last_used: datetime
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the session ends: 30 minutes without use or 120 minutes after login, whichever comes first."""
+        return min(self.last_used + SESSION_IDLE_TIMEOUT, self.auth_time + SESSION_MAX_LIFETIME)
 
 
 @dataclass(frozen=True)
@@ -163,6 +179,15 @@ class RegistrationDraft:
 
 
 @dataclass(frozen=True)
+class PasswordRecovery:
+    """One browser's 找回密码 after 步骤1 验证身份 passed (keyed by a cookie issued at that moment)."""
+
+    recovery_id: str
+    account_key: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Faults:
     down: bool = False
     delay_seconds: float = 0.0
@@ -212,9 +237,12 @@ class IdpStore:
         self._codes: dict[str, AuthorizationCode] = {}
         self._tokens: dict[str, AccessToken] = {}
         self._drafts: dict[str, RegistrationDraft] = {}
+        self._recoveries: dict[str, PasswordRecovery] = {}
         # Failed logins on names that are no account: (failures in a row, locked until).
         self._unknown_strikes: dict[str, tuple[int, datetime | None]] = {}
         self._faults = Faults()
+        # Codes for 找回密码's 步骤2, sent to an account's registered mobile; it has a lock of its own.
+        self.sms = SmsService(clock, sender=SMS_SENDER)
 
     def reset(self) -> None:
         """Forget everything a test can change, and put the clock back to real time."""
@@ -225,8 +253,10 @@ class IdpStore:
             self._codes.clear()
             self._tokens.clear()
             self._drafts.clear()
+            self._recoveries.clear()
             self._unknown_strikes.clear()
             self._faults = Faults()
+        self.sms.reset()
         self.clock.reset()
 
     # --- OIDC clients -------------------------------------------------------
@@ -284,7 +314,7 @@ class IdpStore:
             return self._captchas.get(captcha_id)
 
     def consume_captcha(self, captcha_id: str, answer: str) -> bool:
-        """Check an answer; any attempt uses the captcha up, right or wrong (single use)."""
+        """Check a canonical answer; any attempt uses the captcha up, right or wrong (single use)."""
         now = self.clock.now()
         with self._lock:
             captcha = self._captchas.get(captcha_id)
@@ -294,7 +324,7 @@ class IdpStore:
             return (
                 not captcha.used
                 and now < captcha.expires_at
-                and hmac.compare_digest(answer.strip().upper().encode(), captcha.answer.upper().encode())
+                and hmac.compare_digest(answer.encode(), captcha.answer.encode())
             )
 
     # --- accounts -----------------------------------------------------------
@@ -316,8 +346,9 @@ class IdpStore:
             return None if found is None else self._lift_expired_lock(found, now)
 
     def has_password_account(self, credit_code: str, legal_person_id_number: str) -> bool:
+        """Rule R4's question, for a canonical credit code and ID number."""
         with self._lock:
-            return self._has_password_account(normalize_code(credit_code), normalize_id_number(legal_person_id_number))
+            return self._has_password_account(credit_code, legal_person_id_number)
 
     def attempt_login(self, account: str, password: str) -> tuple[LoginResult, Account | None]:
         """Apply the password-login rules that come after the captcha, atomically.
@@ -348,20 +379,69 @@ class IdpStore:
                 return LoginResult.PENDING_REVIEW, found
             return LoginResult.OK, found
 
-    def reset_password(self, account: str, legal_person_id_number: str, new_password: str) -> bool:
-        """找回密码: set a password when the account and the legal representative's ID match.
+    # --- 找回密码 -------------------------------------------------------------
 
-        A reset also lifts a lockout: proving who you are is the usual way out of one.
+    def start_recovery(self, account: str, legal_person_id_number: str) -> PasswordRecovery | None:
+        """步骤1 验证身份: a new recovery when the account and the (canonical) ID number match, else None.
+
+        The id is always new: an id a browser sent is never taken over (it could be one
+        an attacker planted), so a fresh cookie is issued with every passed 步骤1.
         """
+        now = self.clock.now()
         key = account_key(account)
-        number = normalize_id_number(legal_person_id_number)
-        password_hash = PasswordHash.of(new_password)
         with self._lock:
             found = self._accounts.get(key)
-            if found is None or not hmac.compare_digest(found.legal_person_id_number.encode(), number.encode()):
-                return False
-            self._accounts[key] = replace(found, password_hash=password_hash, failed_logins=0, locked_until=None)
-            return True
+            if found is None or not hmac.compare_digest(
+                found.legal_person_id_number.encode(), legal_person_id_number.encode()
+            ):
+                return None
+            _drop_expired(self._recoveries, before=now)
+            recovery = PasswordRecovery(
+                recovery_id=secrets.token_urlsafe(32), account_key=key, expires_at=now + RECOVERY_TTL
+            )
+            self._recoveries[recovery.recovery_id] = recovery
+            return recovery
+
+    def get_recovery(self, recovery_id: str | None) -> tuple[PasswordRecovery, Account] | None:
+        """A live recovery and its account (None: no cookie, unknown or expired id, or the account is gone)."""
+        if not recovery_id:
+            return None
+        now = self.clock.now()
+        with self._lock:
+            recovery = self._recoveries.get(recovery_id)
+            if recovery is None:
+                return None
+            found = self._accounts.get(recovery.account_key)
+            if found is None or now >= recovery.expires_at:
+                del self._recoveries[recovery_id]
+                return None
+            return recovery, found
+
+    def end_recovery(self, recovery_id: str | None) -> None:
+        if recovery_id:
+            with self._lock:
+                self._recoveries.pop(recovery_id, None)
+
+    def complete_recovery(self, recovery_id: str, new_password: str) -> Account | None:
+        """步骤2 done (the SMS code was right): set the password, and end the recovery; None if it ended meanwhile.
+
+        The reset lifts a lockout (proving who you are is the usual way out of one) and
+        ends the account's IdP sessions: whoever knew the old password is signed out.
+        """
+        password_hash = PasswordHash.of(new_password)
+        now = self.clock.now()
+        with self._lock:
+            recovery = self._recoveries.pop(recovery_id, None)
+            if recovery is None or now >= recovery.expires_at:
+                return None
+            found = self._accounts.get(recovery.account_key)
+            if found is None:
+                return None
+            updated = replace(found, password_hash=password_hash, failed_logins=0, locked_until=None)
+            self._accounts[recovery.account_key] = updated
+            for session_id in [s.session_id for s in self._sessions.values() if s.account_key == recovery.account_key]:
+                del self._sessions[session_id]
+            return updated
 
     def _insert_account(
         self,
@@ -373,20 +453,19 @@ class IdpStore:
         now: datetime,
         reviewed: bool,
     ) -> Account:
-        name = account.strip()
-        key = account_key(name)
+        key = account_key(account)
         if key in self._accounts:
             raise AccountExistsError(f"an account named {self._accounts[key].account!r} already exists")
         created = Account(
             subject=str(uuid.uuid5(_SUBJECT_NAMESPACE, key)),
-            account=name,
+            account=account,
             password_hash=None if password is None else PasswordHash.of(password),
-            mobile=mobile.strip(),
+            mobile=mobile,
             enterprise_name=identity.enterprise_name.strip(),
-            credit_code=normalize_code(identity.credit_code),
+            credit_code=identity.credit_code,
             legal_person_name=identity.legal_person_name.strip(),
             legal_person_id_type=identity.legal_person_id_type,
-            legal_person_id_number=normalize_id_number(identity.legal_person_id_number),
+            legal_person_id_number=identity.legal_person_id_number,
             registered_at=now,
             review_due=None if reviewed else add_working_days(now, REVIEW_WORKING_DAYS),
         )
@@ -456,9 +535,7 @@ class IdpStore:
             identity = draft.identity
             if account_key(account) in self._accounts:
                 raise AccountExistsError(f"an account named {account!r} already exists")
-            if self._has_password_account(
-                normalize_code(identity.credit_code), normalize_id_number(identity.legal_person_id_number)
-            ):
+            if self._has_password_account(identity.credit_code, identity.legal_person_id_number):
                 raise HandlerAlreadyRegisteredError("this legal representative already has a password account")
             created = self._insert_account(
                 account=account, password=password, mobile=mobile, identity=identity, now=now, reviewed=False
@@ -469,23 +546,44 @@ class IdpStore:
     # --- sessions -----------------------------------------------------------
 
     def create_session(self, account: Account) -> IdpSession:
+        now = self.clock.now()
         session = IdpSession(
-            session_id=secrets.token_urlsafe(32), account_key=account_key(account.account), auth_time=self.clock.now()
+            session_id=secrets.token_urlsafe(32),
+            account_key=account_key(account.account),
+            auth_time=now,
+            last_used=now,
         )
         with self._lock:
+            # Ended sessions nobody came back for go here, so a long run does not keep them all.
+            _drop_expired(self._sessions, before=now)
             self._sessions[session.session_id] = session
         return session
 
-    def session_account(self, session_id: str | None) -> tuple[IdpSession, Account] | None:
-        """The session and its account, or None (no cookie, unknown id, or the account is gone after a reset)."""
+    def session_account(self, session_id: str | None, *, use: bool = False) -> tuple[IdpSession, Account] | None:
+        """The live session and its account, or None (no cookie, unknown id, ended, or the account is gone).
+
+        A session ends 30 minutes after its last use or 120 minutes after login, whichever
+        comes first; an ended session is forgotten on the spot, so the clock can never bring
+        it back.  ``use``: this request is answered from the session (an authorize request),
+        which restarts the idle time.
+        """
         if not session_id:
             return None
+        now = self.clock.now()
         with self._lock:
             session = self._sessions.get(session_id)
             if session is None:
                 return None
+            if now >= session.expires_at:
+                del self._sessions[session_id]
+                return None
             found = self._accounts.get(session.account_key)
-            return None if found is None else (session, found)
+            if found is None:
+                return None
+            if use:
+                session = replace(session, last_used=now)
+                self._sessions[session_id] = session
+            return session, found
 
     def end_session(self, session_id: str | None) -> None:
         if session_id:

@@ -21,14 +21,26 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fixtures.test_data import TestDataBuilder
-from mock_servers.idp.pages import login_url
+from mock_servers.idp.pages import login_url, with_goto
 
 BASE_URL: Final = "http://testserver"
 # The password of every account seed_account creates, unless a test gives another.
 PASSWORD: Final = "Passw0rd2026"
+# The relying party's authorization request that the registration wizard's pages carry along.
+GOTO: Final = "/am/oauth2/authorize?client_id=smebj&state=abc"
+NO_FILE: Final = ("", b"", "application/octet-stream")  # what a browser sends when no file was chosen
 _VOID_TAGS: Final = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
+
+ZWSP: Final = "\u200b"  # zero-width space, as pasted from a web page or a chat
+BOM: Final = "\ufeff"  # byte-order mark, as pasted from a file
+
+
+def full_width(text: str) -> str:
+    """ASCII as a Chinese input method in full-width mode types it (``A-1`` → ``Ａ－１``)."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
+
 
 # --- reading pages ------------------------------------------------------------
 
@@ -167,8 +179,10 @@ class IdpDriver:
         return IdpDriver(self.app, self.data)
 
     # control interface
-    def control(self, method: str, path: str, *, json: Any = None, expect: int = 200) -> Any:
-        response = self.http.request(method, "/_control" + path, json=json)
+    def control(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None, expect: int = 200
+    ) -> Any:
+        response = self.http.request(method, "/_control" + path, json=json, params=params)
         assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
@@ -189,6 +203,11 @@ class IdpDriver:
     def account(self, name: str) -> dict[str, Any]:
         found: dict[str, Any] = self.control("GET", f"/accounts/{name}")
         return found
+
+    def sms_outbox(self, mobile: str) -> list[dict[str, Any]]:
+        """The text messages the IdP sent to ``mobile``, newest first (what that phone received)."""
+        sent: list[dict[str, Any]] = self.control("GET", "/sms", params={"mobile": mobile})
+        return sent
 
     def register_client(self, client_id: str, client_secret: str, redirect_uris: list[str]) -> None:
         body = {"client_id": client_id, "client_secret": client_secret, "redirect_uris": redirect_uris}
@@ -251,3 +270,54 @@ class IdpDriver:
 
 def page_of(response: httpx.Response) -> HtmlPage:
     return HtmlPage(response.text)
+
+
+# --- the registration wizard ------------------------------------------------------
+
+
+def post_identity(
+    idp: IdpDriver,
+    identity: dict[str, Any],
+    *,
+    document: tuple[str, bytes, str] = NO_FILE,
+    captcha: str | None = None,
+    goto: str = GOTO,
+) -> httpx.Response:
+    """Open step 1 and submit it (the right captcha answer unless one is given)."""
+    page = idp.open(with_goto("/am/register", goto))
+    data = {
+        **{key: str(value) for key, value in identity.items()},
+        "goto": page.hidden("goto"),
+        "captcha_id": page.captcha_id,
+        "captcha": idp.captcha_answer(page) if captcha is None else captcha,
+    }
+    return idp.post_form(with_goto("/am/register", goto), data, files={"document": document})
+
+
+def post_account(
+    idp: IdpDriver, account: str, password: str = PASSWORD, confirm: str | None = None, mobile: str = "13912345678"
+) -> httpx.Response:
+    data = {
+        "goto": GOTO,
+        "account": account,
+        "password": password,
+        "password_confirm": password if confirm is None else confirm,
+        "mobile": mobile,
+    }
+    return idp.post_form(with_goto("/am/register/account", GOTO), data)
+
+
+def register(
+    idp: IdpDriver, account: str, identity: dict[str, Any] | None = None, *, mobile: str = "13912345678"
+) -> httpx.Response:
+    """Both steps of the wizard, each of which must pass; the response of step 2."""
+    step1 = post_identity(idp, identity or idp.identity())
+    assert step1.status_code == 303, page_of(step1).alerts()
+    step2 = post_account(idp, account, mobile=mobile)
+    assert step2.status_code == 303, page_of(step2).alerts()
+    return step2
+
+
+def rejected(response: httpx.Response) -> HtmlPage:
+    assert response.status_code == 200, f"expected the form back, got {response.status_code}"
+    return page_of(response)

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from mock_servers.common.control import ControlError
-from mock_servers.idp import IdpControl, SeedAccount, start_idp
+from mock_servers.idp import IdpControl, SeedAccount, SmsView, start_idp
 from mock_servers.idp.pages import login_url
 from tests.idp.driver import PASSWORD, HtmlPage, IdpDriver, page_of
 
@@ -116,9 +116,15 @@ def _timestamp(iso: str) -> float:
 
 def test_control_openapi_is_served_under_the_prefix(idp: IdpDriver) -> None:
     schema = idp.control("GET", "/openapi.json")
-    assert {"/reset", "/accounts", "/accounts/{account}", "/captchas/{captcha_id}", "/clients", "/faults"} <= set(
-        schema["paths"]
-    )
+    assert {
+        "/reset",
+        "/accounts",
+        "/accounts/{account}",
+        "/captchas/{captcha_id}",
+        "/clients",
+        "/faults",
+        "/sms",
+    } <= set(schema["paths"])
     assert "/clock/advance" in schema["paths"]
 
 
@@ -267,6 +273,28 @@ def test_start_idp_and_the_typed_control_client(running: str) -> None:
             control.seed_account(**{**seed.model_dump(), "account": "other", "credit_code": "91110000600037341X"})
         with pytest.raises(ControlError, match="no 一证通 account named 'nobody'"):
             control.get_account("nobody")
+
+        # 找回密码 through the pages, as a browser would: the code lands in the IdP's outbox.
+        control.set_faults()
+        assert control.sms_outbox() == []
+        with httpx.Client(base_url=running) as browser:
+            page = HtmlPage(browser.get("/am/password/forgot").text)
+            step_one = {
+                "account": "typed_user",
+                "legal_person_id_number": "11010519491231002X",
+                "captcha_id": page.captcha_id,
+                "captcha": control.captcha_answer(page.captcha_id),
+            }
+            assert browser.post("/am/password/forgot", data=step_one).status_code == 303
+            assert browser.post("/am/password/reset/sms").status_code == 200
+        [sent] = control.sms_outbox("138 0013 8000")
+        assert isinstance(sent, SmsView)
+        assert (sent.mobile, sent.purpose) == ("13800138000", "reset_password")
+        assert sent.text.startswith("【北京市统一身份认证平台】您的验证码为" + sent.code)
+        assert control.sms_outbox() == [sent]
+        assert control.sms_outbox("13900000000") == []
+        control.reset()
+        assert control.sms_outbox() == []
     finally:
         control.reset()
         control.close()

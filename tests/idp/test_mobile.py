@@ -201,7 +201,7 @@ def test_the_desktop_login_page_has_no_phone_note(idp: IdpDriver) -> None:
 
 
 def test_pages_say_they_differ_by_user_agent(phone: IdpDriver) -> None:
-    for url in (login_url(GOTO), "/am/register", "/am/password/forgot"):
+    for url in (login_url(GOTO), "/am/register", "/am/password/forgot", "/am/password/reset"):
         assert "User-Agent" in phone.get(url).headers["vary"]
 
 
@@ -277,22 +277,58 @@ def test_a_step_two_posted_from_a_phone_creates_no_account(phone: IdpDriver) -> 
     assert as_desktop(phone, "GET", with_goto("/am/register/account", GOTO)).status_code == 200
 
 
-def test_a_password_reset_posted_from_a_phone_changes_nothing(phone: IdpDriver) -> None:
-    seeded = phone.seed_account()
+def test_password_recovery_step_one_posted_from_a_phone_starts_nothing(phone: IdpDriver) -> None:
+    seeded = phone.seed_account(password=None)
     form_page = open_page(as_desktop(phone, "GET", with_goto("/am/password/forgot", GOTO)))
     data = {
         "goto": GOTO,
         "account": seeded["account"],
         "legal_person_id_number": seeded["legal_person_id_number"],
-        "new_password": "Changed0001",
-        "new_password_confirm": "Changed0001",
         "captcha_id": form_page.captcha_id,
         "captcha": phone.captcha_answer(form_page),
     }
     page = open_page(phone.post_form(with_goto("/am/password/forgot", GOTO), data))
     assert_pc_only_page(page, heading=FORGOT_HEADING, answer=FORGOT_ANSWER, goto=GOTO)
-    assert page_of(phone.login(seeded["account"], "Changed0001")).alerts() == ["用户名或密码错误"]
-    assert phone.login(seeded["account"], PASSWORD).status_code == 302
+    assert "yzt_recovery" not in phone.http.cookies
+    # No identity on record: 设置新密码 sends a computer back to 验证身份.
+    assert as_desktop(phone, "GET", with_goto("/am/password/reset", GOTO)).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/am/password/reset"), ("POST", "/am/password/reset/sms"), ("POST", "/am/password/reset")],
+)
+def test_password_recovery_step_two_on_a_phone_says_to_recover_it_on_a_pc(
+    phone: IdpDriver, method: str, path: str
+) -> None:
+    # 验证身份 done on a computer and a code sent there; then the phone, sharing its cookies,
+    # asks for a code or sets a password with the right one: it gets Q4, and nothing happens.
+    seeded = phone.seed_account(password=None)
+    form_page = open_page(as_desktop(phone, "GET", with_goto("/am/password/forgot", GOTO)))
+    step_one = {
+        "goto": GOTO,
+        "account": seeded["account"],
+        "legal_person_id_number": seeded["legal_person_id_number"],
+        "captcha_id": form_page.captcha_id,
+        "captcha": phone.captcha_answer(form_page),
+    }
+    assert as_desktop(phone, "POST", with_goto("/am/password/forgot", GOTO), data=step_one).status_code == 303
+    as_desktop(phone, "POST", with_goto("/am/password/reset/sms", GOTO))
+    [sent] = phone.sms_outbox(seeded["mobile"])
+    step_two = {
+        "goto": GOTO,
+        "sms_code": sent["code"],
+        "new_password": "Changed0001",
+        "new_password_confirm": "Changed0001",
+    }
+    response = phone.http.request(method, with_goto(path, GOTO), data=step_two if method == "POST" else None)
+    assert_pc_only_page(open_page(response), heading=FORGOT_HEADING, answer=FORGOT_ANSWER, goto=GOTO)
+    assert len(phone.sms_outbox(seeded["mobile"])) == 1
+    assert phone.account(seeded["account"])["has_password"] is False
+    # The computer's recovery is still at 设置新密码, and the code still good there.
+    assert as_desktop(phone, "GET", with_goto("/am/password/reset", GOTO)).status_code == 200
+    done = as_desktop(phone, "POST", with_goto("/am/password/reset", GOTO), data=step_two)
+    assert page_of(done).statuses() == ["密码已重置，请使用新密码登录"]
 
 
 # --- 口令登录 on a phone ------------------------------------------------------------

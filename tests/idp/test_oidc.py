@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -283,6 +283,79 @@ def test_authorize_accepts_form_post_too(idp: IdpDriver, seeded: dict[str, Any])
     flow = Flow()
     response = idp.http.post("/am/oauth2/authorize", data=flow.params())
     assert "code" in redirect_query(response)
+
+
+# --- 一证通 sessions end (OpenAM's defaults, by the mock clock) ----------------
+
+
+def answered_from_the_session(idp: IdpDriver) -> bool:
+    """One authorize request: True if the session answered it with a code, False if it sent the browser to log in."""
+    response = authorize(idp, Flow().params())
+    assert response.status_code == 302
+    location = response.headers["location"]
+    if location.startswith(REDIRECT_URI + "?"):
+        assert "code" in redirect_query(response)
+        return True
+    assert location.startswith("/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8&goto=%2Fam%2Foauth2%2Fauthorize")
+    return False
+
+
+@pytest.mark.parametrize(("idle_minutes", "alive"), [(29, True), (31, False)])
+def test_an_unused_session_ends_30_minutes_after_login(
+    idp: IdpDriver, seeded: dict[str, Any], idle_minutes: int, alive: bool
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=idle_minutes)
+    assert answered_from_the_session(idp) is alive
+
+
+def test_each_authorize_answered_from_the_session_restarts_its_30_idle_minutes(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    for _ in range(3):  # 87 minutes in all, never 30 without use
+        idp.advance(minutes=29)
+        assert answered_from_the_session(idp)
+    idp.advance(minutes=31)
+    assert not answered_from_the_session(idp)
+
+
+def test_a_session_ends_120_minutes_after_login_however_often_it_is_used(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    for minutes in (25, 25, 25, 25, 19):  # in use at 25, 50, 75, 100 and 119 minutes
+        idp.advance(minutes=minutes)
+        assert answered_from_the_session(idp), minutes
+    idp.advance(minutes=2)  # 121 minutes after login, 2 minutes after the last use
+    assert not answered_from_the_session(idp)
+
+
+def test_an_ended_session_is_forgotten_and_a_new_login_starts_a_new_one(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    logged_in_at = datetime.fromisoformat(idp.control("GET", "/clock")["now"])
+    ended = idp.http.cookies["iPlanetDirectoryPro"]
+    idp.advance(minutes=31)
+    assert not answered_from_the_session(idp)
+    assert idp.get("/am/UI/Welcome").headers["location"] == login_url()
+    # Forgotten, not merely asleep: with the clock set back to a minute after the login, it stays gone.
+    idp.set_clock((logged_in_at + timedelta(minutes=1)).isoformat())
+    assert not answered_from_the_session(idp)
+
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    claims = verified_claims(idp, redeem(idp, code, flow.verifier).json()["id_token"], flow.nonce)
+    assert abs(claims["auth_time"] - _mock_timestamp(idp)) < 5  # the new login, not the ended one
+    assert idp.http.cookies["iPlanetDirectoryPro"] != ended
+
+
+def test_the_welcome_page_is_no_use_of_the_session(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    # Only an authorize request answered from the session counts as a use.
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=20)
+    assert idp.get("/am/UI/Welcome").status_code == 200
+    idp.advance(minutes=11)
+    assert idp.get("/am/UI/Welcome").headers["location"] == login_url()
 
 
 # --- codes: single use, 60 s, bound to the verifier and the redirect_uri -----
