@@ -14,16 +14,22 @@ Registration order, so that a refused form costs the user as little as possible:
    catches one registered in between);
 4. the account is stored, and only then the code is used up.
 
-The messages are the pages' exact texts; the password rule is the website's.
+The messages are the pages' exact texts; the password and mobile rules are the website's.
+
+Forms arrive as typed.  The mobile number and the SMS code go through their functions of
+``mock_servers.common.identifiers`` first, so the code outbox, the rate limits and the
+account are all keyed by the canonical number: "138 1234 5678" and "13812345678" are one
+phone.  The public functions take typed values; the private ones, canonical values.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+from mock_servers.common import identifiers
 from mock_servers.common.passwords import PasswordHash
 from mock_servers.common.sms import CodeCheck, SentSms, SmsRateLimitedError, SmsService
 from mock_servers.platform import accounts
@@ -69,6 +75,15 @@ class AppRegistration:
     nickname: str
     user_type: str
 
+    def canonical(self) -> AppRegistration:
+        """The same form with its identifiers canonical and the nickname trimmed: what is checked and stored."""
+        return replace(
+            self,
+            mobile=identifiers.mobile(self.mobile),
+            sms_code=identifiers.sms_code(self.sms_code),
+            nickname=self.nickname.strip(),
+        )
+
 
 @dataclass(frozen=True)
 class CodeSent:
@@ -108,9 +123,13 @@ def nickname_error(nickname: str) -> str | None:
 
 
 def check_profile(mobile: str, password: str, nickname: str, user_type: str | None) -> FieldErrors:
-    """The shape of everything but the SMS code: one message per field, in the form's order."""
+    """The shape of everything but the SMS code, as typed: one message per field, in the form's order."""
+    return _check_profile(identifiers.mobile(mobile), password, nickname.strip(), user_type)
+
+
+def _check_profile(mobile: str, password: str, nickname: str, user_type: str | None) -> FieldErrors:
     found = {
-        "mobile": shape_error(mobile, accounts.MOBILE_PATTERN, accounts.MSG_MOBILE_EMPTY, accounts.MSG_MOBILE_FORMAT),
+        "mobile": accounts.mobile_error(mobile),
         "password": shape_error(
             password, accounts.PASSWORD_PATTERN, accounts.MSG_PASSWORD_EMPTY, accounts.MSG_PASSWORD_FORMAT
         ),
@@ -120,9 +139,16 @@ def check_profile(mobile: str, password: str, nickname: str, user_type: str | No
     return {name: message for name, message in found.items() if message is not None}
 
 
-def request_registration_code(store: PlatformStore, sms: SmsService, mobile: str) -> CodeSent | CodeRefused:
+def resend_after(sms: SmsService, typed_mobile: str) -> int:
+    """Seconds until a typed number may get its next code (the countdown); 0 for a number that cannot get one."""
+    mobile = identifiers.mobile(typed_mobile)
+    return sms.resend_after(mobile) if accounts.MOBILE_PATTERN.fullmatch(mobile) else 0
+
+
+def request_registration_code(store: PlatformStore, sms: SmsService, typed_mobile: str) -> CodeSent | CodeRefused:
     """获取验证码 on the 注册 form: only for a well-formed number that has no account yet."""
-    shape = shape_error(mobile, accounts.MOBILE_PATTERN, accounts.MSG_MOBILE_EMPTY, accounts.MSG_MOBILE_FORMAT)
+    mobile = identifiers.mobile(typed_mobile)
+    shape = accounts.mobile_error(mobile)
     if shape is not None:
         return CodeRefused("mobile", shape, "invalid", resend_after=0)
     if store.find_user_by_mobile(mobile) is not None:
@@ -137,10 +163,11 @@ def request_registration_code(store: PlatformStore, sms: SmsService, mobile: str
 
 
 def register(
-    store: PlatformStore, sms: SmsService, form: AppRegistration, now: datetime
+    store: PlatformStore, sms: SmsService, typed: AppRegistration, now: datetime
 ) -> tuple[User | None, FieldErrors]:
-    """Create the account if every rule passes (see the module's docstring for the order); else store nothing."""
-    errors = check_profile(form.mobile, form.password, form.nickname, form.user_type)
+    """Create the account from the typed form if every rule passes (the module's docstring has the order)."""
+    form = typed.canonical()
+    errors = _check_profile(form.mobile, form.password, form.nickname, form.user_type)
     code_shape = shape_error(form.sms_code, SMS_CODE_PATTERN, MSG_SMS_CODE_EMPTY, MSG_SMS_CODE_WRONG)
     if code_shape is not None:
         # A code that is not six digits cannot be right: say so now, without counting a guess.
@@ -152,7 +179,7 @@ def register(
         return None, {"sms_code": code_error}
     if store.find_user_by_mobile(form.mobile) is not None:
         return None, {"mobile": MSG_MOBILE_TAKEN}
-    user, errors = create_user(store, form.mobile, form.password, form.nickname, form.user_type, now)
+    user, errors = _create_user(store, form.mobile, form.password, form.nickname, form.user_type, now)
     if user is None:
         return None, errors
     # After the account exists: a refused insert leaves the code usable.  Two requests racing
@@ -164,8 +191,14 @@ def register(
 def create_user(
     store: PlatformStore, mobile: str, password: str, nickname: str, user_type: str | None, now: datetime
 ) -> tuple[User | None, FieldErrors]:
-    """An app-style account without the SMS step (the control interface's seeding, and :func:`register`)."""
-    errors = check_profile(mobile, password, nickname, user_type)
+    """An app-style account from typed values, without the SMS step (the control interface's seeding)."""
+    return _create_user(store, identifiers.mobile(mobile), password, nickname.strip(), user_type, now)
+
+
+def _create_user(
+    store: PlatformStore, mobile: str, password: str, nickname: str, user_type: str | None, now: datetime
+) -> tuple[User | None, FieldErrors]:
+    errors = _check_profile(mobile, password, nickname, user_type)
     parsed_type = parse_user_type(user_type)
     if errors or parsed_type is None:
         return None, errors
@@ -177,10 +210,11 @@ def create_user(
     return user, {}
 
 
-def log_in(store: PlatformStore, mobile: str, password: str) -> tuple[User | None, FieldErrors]:
+def log_in(store: PlatformStore, typed_mobile: str, password: str) -> tuple[User | None, FieldErrors]:
     """The app's 登录: field messages for empty or malformed input, then one answer for every failure."""
     errors: FieldErrors = {}
-    mobile_shape = shape_error(mobile, accounts.MOBILE_PATTERN, accounts.MSG_MOBILE_EMPTY, accounts.MSG_MOBILE_FORMAT)
+    mobile = identifiers.mobile(typed_mobile)
+    mobile_shape = accounts.mobile_error(mobile)
     if mobile_shape is not None:
         errors["mobile"] = mobile_shape
     if not password:

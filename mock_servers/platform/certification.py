@@ -77,10 +77,15 @@ class TokenRejected:
 
 @dataclass(frozen=True)
 class BoundToOther:
-    """该企业已被其他用户绑定: the enterprise belongs to another platform account (left untouched)."""
+    """该企业已被其他用户绑定: the enterprise belongs to another platform account (left untouched).
+
+    ``holder`` is that account's username.  It is never shown (the guide never names who holds
+    an enterprise); the app's result page only asks whether it was used on the same phone (Q1a).
+    """
 
     credit_code: str
     enterprise_name: str
+    holder: str
     channel: Channel
 
 
@@ -158,7 +163,10 @@ class Certification:
         result = self._store.bind(identity.credit_code, identity.enterprise_name, username, self._clock.now())
         if result.outcome is BindOutcome.TAKEN_BY_OTHER:
             return BoundToOther(
-                credit_code=identity.credit_code, enterprise_name=identity.enterprise_name, channel=channel
+                credit_code=identity.credit_code,
+                enterprise_name=identity.enterprise_name,
+                holder=result.binding.username,
+                channel=channel,
             )
         if result.outcome is BindOutcome.USER_HAS_OTHER_ENTERPRISE:
             return AccountHasOtherEnterprise(binding=result.binding, channel=channel)

@@ -5,6 +5,11 @@ docs at ``/_control/docs``): seed accounts (website- or app-style), bind and unb
 enterprises (解绑 stands in for the call center), read accounts and bindings, read the SMS
 outbox and send codes, break the site (``faults``), move the clock, and reset.  Seeded
 accounts obey the registration rules, so test data is always data a person could have typed.
+
+Identifiers are read as the pages read them (``mock_servers.common.identifiers``): a username,
+mobile number or credit code may come in any spelling a person would type ("138 1234 5678",
+full-width digits, a lower-case or hyphenated code), and what is stored and answered is the
+canonical form.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from datetime import datetime
 from fastapi import FastAPI, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
+from mock_servers.common import identifiers
 from mock_servers.common.control import clock_router
 from mock_servers.common.sms import SentSms
 from mock_servers.platform import accounts, app_accounts, state
@@ -34,7 +40,10 @@ class SeedUser(BaseModel):
         description="4-20 letters, digits or underscores, starting with a letter (a website account). "
         "Leave it out for an app account: its username is its mobile number, and nickname and user_type are required.",
     )
-    mobile: str = Field(description="Mainland mobile number, 11 digits starting 13-19.")
+    mobile: str = Field(
+        description="Mainland mobile number, 11 digits starting 13-19 (spaces, hyphens, +86 and full-width digits "
+        "are read as on the forms; stored as 11 digits)."
+    )
     password: str = Field(description="6-20 letters and digits, both present.")
     nickname: str | None = Field(
         default=None, description="昵称, 1-20 characters; required for an app account, optional otherwise."
@@ -85,7 +94,11 @@ class Binding(BaseModel):
 
 
 class NewBinding(BaseModel):
-    credit_code: str = Field(min_length=1, description="统一社会信用代码/组织机构代码 (stored upper case).")
+    credit_code: str = Field(
+        min_length=1,
+        description="统一社会信用代码/组织机构代码, in any spelling a person types (full-width, lower case, "
+        "spaces or hyphens); stored canonical: digits and capital letters only.",
+    )
     enterprise_name: str = Field(min_length=1)
     username: str = Field(min_length=1, description="An existing platform account.")
 
@@ -213,6 +226,9 @@ def control_app(ctx: PlatformContext) -> FastAPI:
 
     @app.post("/bindings", status_code=201, response_model=Binding, summary="Bind an enterprise to an account")
     def create_binding(body: NewBinding) -> Binding:
+        if not identifiers.credit_code(body.credit_code):
+            # Only invisible characters or separators: no code at all once read like the pages read one.
+            raise HTTPException(status_code=422, detail=f"credit_code {body.credit_code!r} has no code in it")
         try:
             result = ctx.store.bind(body.credit_code, body.enterprise_name.strip(), body.username, ctx.clock.now())
         except state.UnknownUserError as error:
@@ -237,9 +253,13 @@ def control_app(ctx: PlatformContext) -> FastAPI:
 
     @app.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
     def sms_outbox(
-        mobile: str | None = Query(default=None, description="Only this number's messages; all when left out."),
+        mobile: str | None = Query(
+            default=None, description="Only this number's messages, in any spelling of it; all when left out."
+        ),
     ) -> list[SmsView]:
-        return [sms_view(sms) for sms in ctx.sms.outbox(mobile)]
+        # The outbox is keyed by the canonical number, as the codes and the rate limits are.
+        number = identifiers.mobile(mobile) if mobile is not None else None
+        return [sms_view(sms) for sms in ctx.sms.outbox(number)]
 
     @app.post("/sms", status_code=201, response_model=SmsView, summary="Send a code, as 获取验证码 would")
     def send_sms(body: SmsRequest) -> SmsView:
@@ -247,7 +267,7 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             raise HTTPException(
                 status_code=422, detail=f"unknown purpose {body.purpose!r}: the platform sends codes for {SMS_PURPOSES}"
             )
-        result = app_accounts.request_registration_code(ctx.store, ctx.sms, body.mobile.strip())
+        result = app_accounts.request_registration_code(ctx.store, ctx.sms, body.mobile)
         if isinstance(result, CodeRefused):
             status, hint = _SMS_REFUSALS[result.reason]
             detail = {"field": result.field, "message": result.message, "resend_after": result.resend_after}

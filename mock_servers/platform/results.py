@@ -3,6 +3,10 @@
 :func:`describe` maps each failed :data:`~mock_servers.platform.certification.Outcome` to what
 the user is told (one table for both front ends, so their messages cannot drift apart);
 :func:`render_outcome` picks the front end the request came from and renders its page.
+
+Two decisions about where the user is are made here, not in the routes: which front end
+answers (:func:`channel_of`), and whether the app adds the guide's note on one phone with
+several accounts (:func:`one_phone_note`, 常见问题 Q1a).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
 from mock_servers.common.devices import is_phone
+from mock_servers.platform import app_devices
 from mock_servers.platform.certification import (
     AccountHasOtherEnterprise,
     BoundToOther,
@@ -50,6 +55,12 @@ ADVICE_BOUND_TO_OTHER = (
 MSG_ACCOUNT_HAS_OTHER = "您的平台账号已认证其他企业，一个平台账号只能认证一家企业"
 ADVICE_ACCOUNT_HAS_OTHER = "如需变更认证企业，请咨询北京市中小企业公共服务平台呼叫中心（010-82176966/010-82176996）。"
 ADVICE_HEADING = "处理建议"
+# 常见问题 Q1a, the guide's first reason for 该企业已被其他用户绑定, in its words.
+ONE_PHONE_HEADING = "企业认证仅支持一部手机一个账号"
+ONE_PHONE_NOTE = (
+    "一部手机登录多个账号进行操作，如此操作会影响认证平台对企业认证绑定的判断和返回结果，"
+    "也会影响已经完成认证的账号，企业认证仅支持一部手机一个账号，请谨慎操作。"
+)
 
 Failure = StateInvalid | ProviderError | ProviderUnavailable | TokenRejected | BoundToOther | AccountHasOtherEnterprise
 
@@ -111,16 +122,32 @@ def channel_of(outcome: Outcome, user_agent: str | None) -> Channel:
     return "app" if is_phone(user_agent) else "web"
 
 
+def one_phone_note(ctx: PlatformContext, request: Request, outcome: Failure, channel: Channel) -> str | None:
+    """The guide's note on one phone with several accounts, when it explains this refusal; else None.
+
+    It does only when the app started the round trip, the enterprise is bound to another
+    account, and that account logged in to the app on this very phone (Q1a).  A colleague's
+    account that never did (Q1b) gets the 处理建议 alone.
+    """
+    if channel != "app" or not isinstance(outcome, BoundToOther):
+        return None
+    return ONE_PHONE_NOTE if app_devices.logged_in_here(ctx, request, outcome.holder) else None
+
+
 def render_outcome(ctx: PlatformContext, request: Request, outcome: Outcome) -> Response:
     """Success goes where the request asked; a failure gets the result page of its front end."""
     if isinstance(outcome, Certified):
         return RedirectResponse(outcome.return_to, status_code=303)
     page = describe(outcome)
-    front_end = _FRONT_ENDS[channel_of(outcome, request.headers.get("user-agent"))]
+    channel = channel_of(outcome, request.headers.get("user-agent"))
+    front_end = _FRONT_ENDS[channel]
     context = {
         "heading": MSG_INCOMPLETE,
         "message": page.message,
         "detail": page.detail,
+        # Only the app's template shows it; the website never sets it.
+        "one_phone_note": one_phone_note(ctx, request, outcome, channel),
+        "one_phone_heading": ONE_PHONE_HEADING,
         "advice": page.advice,
         "advice_heading": ADVICE_HEADING,
         "retry": page.retry,

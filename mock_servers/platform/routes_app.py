@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from mock_servers.platform import accounts, app_accounts
+from mock_servers.platform import accounts, app_accounts, app_devices
 from mock_servers.platform.app_accounts import CodeRefused
 from mock_servers.platform.certification import ProviderUnavailable
 from mock_servers.platform.context import PlatformContext
@@ -152,13 +152,11 @@ def app_router(ctx: PlatformContext) -> APIRouter:
     # --- 注册 and 获取验证码 -------------------------------------------------------------------
 
     def register_form(request: Request, values: dict[str, str], errors: dict[str, str]) -> Response:
-        mobile = values.get("mobile", "")
-        # A form given back while the number is still cooling down keeps counting down.
-        resend_after = ctx.sms.resend_after(mobile) if accounts.MOBILE_PATTERN.fullmatch(mobile) else 0
         context = {
             "values": values,
             "errors": errors,
-            "resend_after": resend_after,
+            # A form given back while the number is still cooling down keeps counting down.
+            "resend_after": app_accounts.resend_after(ctx.sms, values.get("mobile", "")),
             "user_types": app_accounts.USER_TYPE_LABELS,
             "back": HOME_PATH,
         }
@@ -171,11 +169,12 @@ def app_router(ctx: PlatformContext) -> APIRouter:
     @router.post("/register")
     async def register_submit(request: Request) -> Response:
         form = await request.form()
+        # As typed: the rules read each identifier in its canonical form, the page gives back the user's own.
         registration = app_accounts.AppRegistration(
-            mobile=form_text(form, "mobile").strip(),
-            sms_code=form_text(form, "sms_code").strip(),
+            mobile=form_text(form, "mobile"),
+            sms_code=form_text(form, "sms_code"),
             password=form_text(form, "password"),
-            nickname=form_text(form, "nickname").strip(),
+            nickname=form_text(form, "nickname"),
             user_type=form_text(form, "user_type"),
         )
         user, errors = app_accounts.register(ctx.store, ctx.sms, registration, ctx.clock.now())
@@ -194,7 +193,7 @@ def app_router(ctx: PlatformContext) -> APIRouter:
     @router.post("/sms", summary="获取验证码 (JSON, called by the 注册 page's script)")
     async def send_code(request: Request) -> Response:
         form = await request.form()
-        result = app_accounts.request_registration_code(ctx.store, ctx.sms, form_text(form, "mobile").strip())
+        result = app_accounts.request_registration_code(ctx.store, ctx.sms, form_text(form, "mobile"))
         if isinstance(result, CodeRefused):
             body = {"field": result.field, "message": result.message, "resend_after": result.resend_after}
             return _no_store(JSONResponse(body, status_code=_REFUSAL_STATUS[result.reason]))
@@ -202,8 +201,7 @@ def app_router(ctx: PlatformContext) -> APIRouter:
 
     @router.get("/sms/cooldown", summary="Seconds until 获取验证码 works again for a number (the countdown)")
     def code_cooldown(request: Request) -> Response:
-        mobile = request.query_params.get("mobile", "").strip()
-        resend_after = ctx.sms.resend_after(mobile) if accounts.MOBILE_PATTERN.fullmatch(mobile) else 0
+        resend_after = app_accounts.resend_after(ctx.sms, request.query_params.get("mobile", ""))
         return _no_store(JSONResponse({"resend_after": resend_after}))
 
     # --- 登录 / 退出登录 ------------------------------------------------------------------------
@@ -216,12 +214,14 @@ def app_router(ctx: PlatformContext) -> APIRouter:
     @router.post("/login")
     async def login_submit(request: Request) -> Response:
         form = await request.form()
-        mobile = form_text(form, "mobile").strip()
+        mobile = form_text(form, "mobile")
         next_path = local_path_or_none(form_text(form, "next") or request.query_params.get("next"))
         user, errors = app_accounts.log_in(ctx.store, mobile, form_text(form, "password"))
         if user is None:
             context = {"values": {"mobile": mobile}, "errors": errors, "next": next_path, "back": HOME_PATH}
             return page(request, "app/login.html", context)
+        # 常见问题 Q1a: the phone remembers the accounts used on it.
+        app_devices.remember_login(ctx, request, user)
         # A fresh session id at login, as on the website (no fixation; half-done requests dropped).
         end_session(ctx, request)
         response = RedirectResponse(next_path or HOME_PATH, status_code=303)

@@ -113,9 +113,10 @@ def web_router(ctx: PlatformContext) -> APIRouter:
     @router.post("/register")
     async def register_submit(request: Request) -> Response:
         form = await request.form()
+        # As typed: the rules read each identifier in its canonical form, the page gives back the user's own.
         registration = accounts.Registration(
-            username=form_text(form, "username").strip(),
-            mobile=form_text(form, "mobile").strip(),
+            username=form_text(form, "username"),
+            mobile=form_text(form, "mobile"),
             password=form_text(form, "password"),
             password_confirm=form_text(form, "password_confirm"),
             agreed=bool(form_text(form, "agree")),
@@ -137,18 +138,10 @@ def web_router(ctx: PlatformContext) -> APIRouter:
     @router.post("/login")
     async def login_submit(request: Request) -> Response:
         form = await request.form()
-        login_id = form_text(form, "login_id").strip()
-        password = form_text(form, "password")
+        login_id = form_text(form, "login_id")
         next_path = local_path_or_none(form_text(form, "next") or request.query_params.get("next"))
-        errors: dict[str, str] = {}
-        if not login_id:
-            errors["login_id"] = accounts.MSG_LOGIN_ID_EMPTY
-        if not password:
-            errors["password"] = accounts.MSG_PASSWORD_EMPTY
-        user = None if errors else accounts.authenticate(ctx.store, login_id, password)
+        user, errors = accounts.log_in(ctx.store, login_id, form_text(form, "password"))
         if user is None:
-            if not errors:
-                errors["form"] = accounts.MSG_LOGIN_FAILED
             context = {"values": {"login_id": login_id}, "errors": errors, "next": next_path}
             return render(ctx, request, "login.html", context)
         # A fresh session id at login (no session fixation); whatever the old session held —

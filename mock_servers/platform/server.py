@@ -27,6 +27,7 @@ from mock_servers.common.sms import SmsService
 from mock_servers.common.static import CachedStaticFiles
 from mock_servers.common.templates import template_environment
 from mock_servers.platform.app_accounts import SMS_SENDER
+from mock_servers.platform.app_devices import install_device_cookie
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.context import PlatformContext
 from mock_servers.platform.control import control_app
@@ -107,6 +108,7 @@ def create_app(
     app.include_router(web_router(ctx))
     app.include_router(app_router(ctx))
     _install_error_pages(app, ctx)
+    install_device_cookie(app, ctx)
     _install_faults(app, ctx)
     return app
 

@@ -36,6 +36,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from mock_servers.common import identifiers
 from mock_servers.common.clock import MockClock
 
 SCOPE = "openid profile enterprise"
@@ -313,11 +314,14 @@ def _identity_from_claims(claims: dict[str, Any]) -> EnterpriseIdentity:
         return value.strip() if isinstance(value, str) else ""
 
     identity = EnterpriseIdentity(
+        # ``sub`` is opaque and compared exactly (OpenID Connect Core 2): never rewritten.
         subject=text("sub"),
-        credit_code=text("credit_code").upper(),
+        # The IdP passes on the code as its user typed it at registration; the platform binds
+        # and compares the canonical code, so a full-width or hyphenated spelling is the same enterprise.
+        credit_code=identifiers.credit_code(text("credit_code")),
         enterprise_name=text("enterprise_name"),
         legal_person_name=text("name"),
-        yzt_account=text("preferred_username"),
+        yzt_account=identifiers.account_name(text("preferred_username")),
     )
     if not identity.credit_code or not identity.enterprise_name:
         raise InvalidIdTokenError("身份令牌缺少企业信息")

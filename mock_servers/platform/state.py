@@ -7,34 +7,46 @@ frozen dataclasses: a caller can keep them without racing later changes.
 
 The binding rule (企业认证绑定) is enforced here, in :meth:`PlatformStore.bind`, because
 "is this enterprise bound already?" and "bind it" must happen under the same lock.
+
+Identifiers are stored and compared in their canonical form (``mock_servers.common.identifiers``):
+usernames by :func:`~mock_servers.common.identifiers.account_key`, mobile numbers by
+:func:`~mock_servers.common.identifiers.mobile`, credit codes by
+:func:`~mock_servers.common.identifiers.credit_code`.  The store applies them itself, so
+that no caller (a page, the control interface, the SSO client) can store or miss a variant.
+
+The app's devices (常见问题 Q1a) live here too: which random device ids the platform issued,
+and which accounts logged in to the app on each (``app_devices`` decides what that means).
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Literal
 
+from mock_servers.common import identifiers
 from mock_servers.common.passwords import PasswordHash
 from mock_servers.platform.sso import IDP_TIMEOUT_S
 
 # A user may click 北京市企业认证 in several tabs; each tab's round trip must still find its
 # authorization request.  A few are plenty, and the cap keeps a session from growing without end.
 MAX_PENDING_AUTHORIZATIONS = 5
+# 常见问题 Q1a asks only "did that account log in on this phone?": the last few accounts are
+# enough to answer it, and the cap keeps a phone that tries many accounts from growing without end.
+MAX_ACCOUNTS_PER_DEVICE = 10
+# Every cookie-less client (a script, a fresh private window) gets a device id; the oldest ids
+# are forgotten past this many, so that such clients cannot fill the mock's memory.
+MAX_DEVICES = 10_000
 
 # 请选择用户类型 on the app's 注册 form: ○个人用户 ○企业用户.
 UserType = Literal["personal", "enterprise"]
 # Where a 企业认证 round trip was started: the website or the app's H5 pages.  Each shows
 # its own result page, in its own layout.
 Channel = Literal["web", "app"]
-
-
-def normalize_credit_code(code: str) -> str:
-    """统一社会信用代码/组织机构代码 as stored and compared: trimmed, upper case (as the IdP issues it)."""
-    return code.strip().upper()
 
 
 @dataclass(frozen=True)
@@ -129,11 +141,6 @@ class BindResult:
     binding: Binding
 
 
-def _user_key(username: str) -> str:
-    # Usernames are unique regardless of case, as on most portals: "Alice" and "alice" are one account.
-    return username.casefold()
-
-
 class PlatformStore:
     """All mutable state of one platform mock instance."""
 
@@ -142,14 +149,18 @@ class PlatformStore:
         self._users: dict[str, User] = {}
         self._sessions: dict[str, _Session] = {}
         self._bindings: dict[str, Binding] = {}
+        # Device id -> account keys that logged in to the app on it, oldest first.  Ordered by
+        # the device's last use, so that the least recently seen device is the one forgotten.
+        self._devices: OrderedDict[str, list[str]] = OrderedDict()
         self._faults = Faults()
 
     def reset(self) -> None:
-        """Forget accounts, sessions, bindings and faults."""
+        """Forget accounts, sessions, bindings, devices and faults."""
         with self._lock:
             self._users.clear()
             self._sessions.clear()
             self._bindings.clear()
+            self._devices.clear()
             self._faults = Faults()
 
     # --- accounts -------------------------------------------------------------------------
@@ -164,30 +175,33 @@ class PlatformStore:
         nickname: str | None = None,
         user_type: UserType | None = None,
     ) -> User:
-        """Store a new account; :class:`UserConflictError` if the username or mobile is taken."""
+        """Store a new account, identifiers canonical; :class:`UserConflictError` if the username or mobile is taken."""
+        name = identifiers.account_name(username)
+        number = identifiers.mobile(mobile)
         with self._lock:
-            if _user_key(username) in self._users:
+            if identifiers.account_key(name) in self._users:
                 raise UserConflictError("username")
-            if any(user.mobile == mobile for user in self._users.values()):
+            if any(user.mobile == number for user in self._users.values()):
                 raise UserConflictError("mobile")
             user = User(
-                username=username,
-                mobile=mobile,
+                username=name,
+                mobile=number,
                 password_hash=password_hash,
                 registered_at=now,
                 nickname=nickname,
                 user_type=user_type,
             )
-            self._users[_user_key(username)] = user
+            self._users[identifiers.account_key(name)] = user
             return user
 
     def get_user(self, username: str) -> User | None:
         with self._lock:
-            return self._users.get(_user_key(username))
+            return self._users.get(identifiers.account_key(username))
 
     def find_user_by_mobile(self, mobile: str) -> User | None:
+        number = identifiers.mobile(mobile)
         with self._lock:
-            return next((user for user in self._users.values() if user.mobile == mobile), None)
+            return next((user for user in self._users.values() if user.mobile == number), None)
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -216,7 +230,7 @@ class PlatformStore:
             if session is None or session.username is None:
                 return None
             # The account may have been removed by a reset since the session was made.
-            return self._users.get(_user_key(session.username))
+            return self._users.get(identifiers.account_key(session.username))
 
     def delete_session(self, session_id: str) -> None:
         with self._lock:
@@ -258,6 +272,43 @@ class PlatformStore:
                 return None
             return session.pending.pop(state, None)
 
+    # --- the app's devices (常见问题 Q1a) --------------------------------------------------
+
+    def issue_device(self) -> str:
+        """A new device id under a fresh random value (the app's device cookie)."""
+        device_id = secrets.token_urlsafe(32)
+        with self._lock:
+            self._devices[device_id] = []
+            while len(self._devices) > MAX_DEVICES:
+                self._devices.popitem(last=False)
+        return device_id
+
+    def device_known(self, device_id: str) -> bool:
+        """Whether this platform issued ``device_id`` and still knows it; a known id counts as used now."""
+        with self._lock:
+            if device_id not in self._devices:
+                return False
+            self._devices.move_to_end(device_id)
+            return True
+
+    def remember_device_login(self, device_id: str, username: str) -> None:
+        """``username`` logged in to the app on ``device_id`` (ids the platform did not issue are ignored)."""
+        key = identifiers.account_key(username)
+        with self._lock:
+            accounts = self._devices.get(device_id)
+            if accounts is None:
+                return
+            if key in accounts:
+                accounts.remove(key)
+            accounts.append(key)
+            del accounts[:-MAX_ACCOUNTS_PER_DEVICE]
+            self._devices.move_to_end(device_id)
+
+    def logged_in_on_device(self, device_id: str, username: str) -> bool:
+        """Whether ``username`` is among the accounts that last logged in to the app on ``device_id``."""
+        with self._lock:
+            return identifiers.account_key(username) in self._devices.get(device_id, ())
+
     # --- bindings -------------------------------------------------------------------------
 
     def bind(self, credit_code: str, enterprise_name: str, username: str, now: datetime) -> BindResult:
@@ -267,14 +318,14 @@ class PlatformStore:
         and one account shows one enterprise in its 认证信息.  A refused bind changes nothing.
         Binding again the same pair is not an error: the user simply certified twice.
         """
-        code = normalize_credit_code(credit_code)
+        code = identifiers.credit_code(credit_code)
         with self._lock:
-            user = self._users.get(_user_key(username))
+            user = self._users.get(identifiers.account_key(username))
             if user is None:
                 raise UnknownUserError(username)
             existing = self._bindings.get(code)
             if existing is not None:
-                if _user_key(existing.username) == _user_key(user.username):
+                if identifiers.account_key(existing.username) == identifiers.account_key(user.username):
                     return BindResult(BindOutcome.ALREADY_BOUND, existing)
                 return BindResult(BindOutcome.TAKEN_BY_OTHER, existing)
             own = self._binding_of(user.username)
@@ -289,12 +340,12 @@ class PlatformStore:
             return self._binding_of(username)
 
     def _binding_of(self, username: str) -> Binding | None:
-        key = _user_key(username)
-        return next((b for b in self._bindings.values() if _user_key(b.username) == key), None)
+        key = identifiers.account_key(username)
+        return next((b for b in self._bindings.values() if identifiers.account_key(b.username) == key), None)
 
     def get_binding(self, credit_code: str) -> Binding | None:
         with self._lock:
-            return self._bindings.get(normalize_credit_code(credit_code))
+            return self._bindings.get(identifiers.credit_code(credit_code))
 
     def bindings(self) -> list[Binding]:
         with self._lock:
@@ -303,7 +354,7 @@ class PlatformStore:
     def unbind(self, credit_code: str) -> bool:
         """解绑 (done by the call center): True if there was a binding."""
         with self._lock:
-            return self._bindings.pop(normalize_credit_code(credit_code), None) is not None
+            return self._bindings.pop(identifiers.credit_code(credit_code), None) is not None
 
     # --- faults ---------------------------------------------------------------------------
 

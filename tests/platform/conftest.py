@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder
-from tests.platform.support import enterprise_with_a_letter, new_app, new_client
+from tests.platform.support import AppAccount, enterprise_with_a_letter, new_app, new_client
 
 
 @pytest.fixture
@@ -45,3 +45,14 @@ def enterprise(test_data: TestDataBuilder) -> Enterprise:
 def other_enterprise(test_data: TestDataBuilder) -> Enterprise:
     """A second 企业, to certify or bind besides ``enterprise``."""
     return test_data.enterprise()
+
+
+@pytest.fixture
+def app_account(platform_account: PlatformAccount, test_data: TestDataBuilder) -> AppAccount:
+    """The test's account as registered in the app (its username is its mobile number)."""
+    return AppAccount(
+        mobile=platform_account.mobile,
+        password=platform_account.password,
+        nickname=test_data.faker.name(),
+        user_type="enterprise",
+    )

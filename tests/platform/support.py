@@ -8,6 +8,7 @@ part of what these tests pin down.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,6 +22,20 @@ BASE = "http://testserver"
 IDP = "http://idp.test"
 CLIENT_ID = "smebj-platform"
 CLIENT_SECRET = "s3cret-for-tests"
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
+@dataclass(frozen=True)
+class AppAccount:
+    """An account as a person registers it in the app."""
+
+    mobile: str
+    password: str
+    nickname: str
+    user_type: str
 
 
 def new_app(idp_transport: httpx.BaseTransport | None = None) -> FastAPI:
@@ -53,7 +68,8 @@ def statuses(html: str) -> list[str]:
 
 
 def input_tag(html: str, field_id: str) -> str:
-    match = re.search(rf'<input id="{field_id}"[^>]*>', html)
+    """The ``<input>`` with this id, whatever comes before the id (the app's inputs have a class first)."""
+    match = re.search(rf'<input\b[^>]*\bid="{re.escape(field_id)}"[^>]*>', html)
     assert match, f"no input #{field_id}"
     return str(match.group(0))
 
@@ -83,3 +99,52 @@ def bind(client: TestClient, enterprise: Enterprise, account: PlatformAccount) -
 def seed_and_log_in(client: TestClient, account: PlatformAccount) -> None:
     seed_user(client, account)
     log_in(client, account.username, account.password)
+
+
+def full_width(text: str) -> str:
+    """ASCII letters, digits and signs as a Chinese IME in full-width mode types them."""
+    return "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in text)
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def seed_app_user(client: TestClient, account: AppAccount) -> None:
+    """Create the app account (username: its mobile number) through the control interface."""
+    body = {
+        "mobile": account.mobile,
+        "password": account.password,
+        "nickname": account.nickname,
+        "user_type": account.user_type,
+    }
+    response = client.post("/_control/users", json=body)
+    assert response.status_code == 201, response.text
+
+
+def app_log_in(client: TestClient, mobile: str, password: str, next_path: str = "") -> str:
+    """The app's 登录; where the platform sends the phone next."""
+    response = client.post("/m/login", data={"mobile": mobile, "password": password, "next": next_path})
+    assert response.status_code == 303, alerts(response.text)
+    return str(response.headers["location"])
+
+
+def send_code(client: TestClient, mobile: str) -> str:
+    """获取验证码, then read the code off the phone (the control interface's outbox)."""
+    response = client.post("/m/sms", data={"mobile": mobile})
+    assert response.status_code == 200, response.text
+    outbox = client.get("/_control/sms", params={"mobile": mobile}).json()
+    code: str = outbox[0]["code"]
+    return code
+
+
+def app_start(client: TestClient) -> str:
+    """我的 → 去认证 → 北京市企业认证: the IdP's authorization URL the app sends the phone to."""
+    response = client.get("/m/auth/yzt/start")
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
+def callback(client: TestClient, params: dict[str, str], **headers: str) -> httpx.Response:
+    """The IdP sends the phone back to the platform's redirect URI with ``params``."""
+    response: httpx.Response = client.get("/auth/yzt/callback", params=params, headers=headers)
+    return response

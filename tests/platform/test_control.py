@@ -293,8 +293,11 @@ def test_sms_codes_follow_the_registration_rules(
     with pytest.raises(ControlError, match="该手机号码已注册") as raised:
         control.send_sms_code(platform_account.mobile)
     assert raised.value.status == 409
-    with pytest.raises(ControlError, match="手机号码格式不正确") as raised:
+    with pytest.raises(ControlError, match="手机号码应为11位") as raised:
         control.send_sms_code("12345")
+    assert raised.value.status == 422
+    with pytest.raises(ControlError, match="手机号码格式不正确") as raised:
+        control.send_sms_code("23912345678")
     assert raised.value.status == 422
     with pytest.raises(ControlError, match="unknown purpose") as raised:
         control.send_sms_code("13912345678", purpose="reset_password")

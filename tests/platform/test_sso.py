@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,6 +31,7 @@ from tests.platform.support import (
     CLIENT_SECRET,
     alerts,
     bind,
+    full_width,
     new_app,
     new_client,
     seed_and_log_in,
@@ -173,10 +175,37 @@ def test_certifying_again_for_the_same_enterprise_is_harmless(client: TestClient
     assert bindings(client) == [before]
 
 
-def test_credit_code_is_stored_upper_case(client: TestClient, idp: FakeIdp, enterprise: Enterprise) -> None:
-    idp.claims["credit_code"] = enterprise.credit_code.lower()
-    certify(client, idp)
+@pytest.mark.parametrize(
+    "spell",
+    [
+        pytest.param(str.lower, id="lower-case"),
+        pytest.param(full_width, id="full-width"),
+        pytest.param(lambda code: f"{code[:6]} {code[6:]}", id="spaced"),
+        pytest.param(lambda code: code[:9] + "\u200b" + code[9:], id="zero-width-space"),
+        pytest.param(lambda code: "\ufeff" + code, id="byte-order-mark"),
+    ],
+)
+def test_the_id_tokens_credit_code_is_read_canonical(
+    client: TestClient, idp: FakeIdp, enterprise: Enterprise, spell: Callable[[str], str]
+) -> None:
+    # The IdP passes on the code as its user typed it; the platform binds the canonical code.
+    idp.claims["credit_code"] = spell(enterprise.credit_code)
+    assert certify(client, idp).status_code == 303
     assert bindings(client)[0]["credit_code"] == enterprise.credit_code
+    assert f"统一社会信用代码：{enterprise.credit_code}</li>" in client.get("/user/home/profile").text
+
+
+def test_another_spelling_of_a_bound_credit_code_is_the_same_enterprise(
+    client: TestClient, idp: FakeIdp, colleague: PlatformAccount, enterprise: Enterprise
+) -> None:
+    seed_user(client, colleague)
+    seeded = bind(client, enterprise, colleague)
+    idp.claims["credit_code"] = full_width(enterprise.credit_code.lower())
+    response = certify(client, idp)
+    assert response.status_code == 409
+    assert alerts(response.text) == ["该企业已被其他用户绑定"]
+    assert f"（统一社会信用代码：{enterprise.credit_code}）" in response.text
+    assert bindings(client) == [seeded]
 
 
 def test_discovery_and_keys_are_cached(
