@@ -23,5 +23,6 @@ pytest_plugins = [
     "steps.web_steps",
     "steps.yzt_login_steps",
     "steps.yzt_registration_steps",
+    "steps.yzt_password_steps",
     "steps.app_steps",
 ]

@@ -5,8 +5,8 @@ or checks, whatever feature uses it first:
 
 - ``web_steps``: the platform website (平台网站);
 - ``app_steps``: the 北京通企服版 APP's pages;
-- ``yzt_login_steps``, ``yzt_registration_steps``: 一证通 (the identity provider), its login page
-  and its registration wizard;
+- ``yzt_login_steps``, ``yzt_registration_steps``, ``yzt_password_steps``: 一证通 (the identity
+  provider): its login page, its registration wizard, its 找回密码;
 - ``backstage_steps``: set-up and checks through the mocks' control interfaces (accounts that
   existed before, time, faults, what a system recorded that no page shows).
 

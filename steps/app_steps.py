@@ -16,9 +16,10 @@ from pytest_bdd import given, parsers, then, when
 from fixtures.backstage import Backstage, SharedClock
 from fixtures.forms import AppRegistrationForm, app_registration_with
 from fixtures.step_text import quoted_list
-from fixtures.test_data import AppAccount, Enterprise
+from fixtures.test_data import AppAccount, Enterprise, YztAccount
 from pages.app.account import COUNTDOWN
 from pages.app.site import App
+from pages.idp.site import Yzt
 from pages.platform.site import Website
 
 SMS_TEXT = re.compile(r"^【北京通企服版】您的验证码为\d{6}，5分钟内有效。")
@@ -253,6 +254,78 @@ def same_account_on_website(website: Website, app_account: AppAccount) -> None:
     website.profile.open()
     website.login.log_in(app_account.mobile, app_account.password)
     expect(website.profile.heading, "登录后应来到个人主页").to_be_visible()
+
+
+# --- 常见问题 Q1: 该企业已被其他用户绑定, in the app ------------------------------------------------
+
+
+@given("我在这部手机上用APP账号A登录，完成了企业认证")
+def certified_with_account_a(
+    app: App, yzt: Yzt, backstage: Backstage, app_account: AppAccount, yzt_account: YztAccount
+) -> None:
+    registered_and_logged_in(app, backstage, app_account)
+    app.me.open()
+    app.me.go_to_certification()
+    app.certification.choose_beijing_certification()
+    yzt.login.log_in_with_password(
+        yzt_account.account, yzt_account.password, backstage.captcha_answer(yzt.login.captcha)
+    )
+    expect(app.me.certification_status, "账号A应已完成企业认证").to_have_text("已认证")
+
+
+@when("我在APP中退出登录，用APP账号B登录")
+def switch_to_account_b(app: App, backstage: Backstage, second_app_account: AppAccount) -> None:
+    app.me.open()
+    app.me.log_out()
+    registered_and_logged_in(app, backstage, second_app_account)
+
+
+@when('我在APP中退出登录，用APP账号A登录，打开"我的"')
+def back_to_account_a(app: App, app_account: AppAccount) -> None:
+    app.me.open()
+    app.me.log_out()
+    log_in_to_app(app, app_account)
+    app.me.open()
+
+
+@then(parsers.re(r'(?:一证通没有要求我再次登录，)?APP(?:直接)?显示企业认证未完成，提示"(?P<message>[^"]+)"'))
+def app_certification_refused(app: App, message: str) -> None:
+    result = app.certification_result
+    expect(result.heading, "APP应显示“企业认证未完成”").to_be_visible()
+    expect(result.message, f"APP应提示“{message}”").to_have_text(message)
+
+
+@then(parsers.re(r'APP(?P<shown>说明|没有说明)"(?P<note>企业认证仅支持一部手机一个账号)"'))
+def one_phone_note(app: App, shown: str, note: str) -> None:
+    if shown == "说明":
+        expect(app.certification_result.one_phone_note, f"APP应说明“{note}”").to_contain_text(
+            "一部手机登录多个账号进行操作，如此操作会影响认证平台对企业认证绑定的判断和返回结果，"
+            "也会影响已经完成认证的账号，企业认证仅支持一部手机一个账号，请谨慎操作。"
+        )
+    else:
+        expect(app.certification_result.one_phone_note, "同事的账号没在这部手机上登录过，不应这样说明").to_have_count(0)
+
+
+@then(parsers.re(r'APP的"处理建议"给出呼叫中心电话(?P<numbers>.+)，点击即可拨打'), converters={"numbers": quoted_list})
+def app_call_center_numbers(app: App, numbers: list[str]) -> None:
+    result = app.certification_result
+    expect(result.advice, "处理建议应说明向同事获取已绑定的账号").to_contain_text("获取已被绑定的平台账号和密码")
+    for number in numbers:
+        expect(result.phone_link(number), f"呼叫中心电话{number}应可以点击拨打").to_have_attribute(
+            "href", f"tel:{number}"
+        )
+
+
+@when('我点击"返回我的"')
+def back_to_me(app: App) -> None:
+    app.certification_result.back_to_me()
+
+
+@when('我点击"返回我的"，再点击"去认证"，选择"北京市企业认证"')
+def back_to_me_and_certify_again(app: App) -> None:
+    app.certification_result.back_to_me()
+    app.me.go_to_certification()
+    app.certification.choose_beijing_certification()
 
 
 # --- R7 注册校验 ----------------------------------------------------------------------------------

@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.backstage import Backstage, SharedClock
 from fixtures.calendar import next_moment, next_working_day, weekday_number
-from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder, YztAccount
+from fixtures.test_data import AppAccount, Enterprise, LegalPerson, PlatformAccount, TestDataBuilder, YztAccount
 
+# How a scenario names an account → the fixture that holds it.
+ACCOUNT_FIXTURES = {
+    "我的平台账户": "platform_account",
+    "同事的平台账户": "colleague_account",
+    "我的APP账户": "app_account",
+    "APP账号A": "app_account",
+}
 _AT = r"(?P<weekday>星期[一二三四五六日]) (?P<hour>\d{1,2}):(?P<minute>\d{2})"
 _AT_CONVERTERS: dict[str, Callable[[str], object]] = {"weekday": weekday_number, "hour": int, "minute": int}
 
@@ -49,6 +57,26 @@ def legal_person_has_account(
     )
 
 
+@given("同事的平台账户已经认证了我的企业")
+def colleague_certified(backstage: Backstage, enterprise: Enterprise, colleague_account: PlatformAccount) -> None:
+    backstage.open_platform_account(colleague_account)
+    backstage.bind(enterprise, colleague_account)
+
+
+@given("我的企业的一证通账号是用其他方式开通的，没有口令密码")
+def yzt_account_opened_another_way(
+    backstage: Backstage, enterprise: Enterprise, yzt_account_without_password: YztAccount
+) -> None:
+    backstage.open_yzt_account(enterprise, yzt_account_without_password, with_password=False)
+
+
+@given("我的企业还有另一位办事人的一证通账号")
+def other_handlers_yzt_account(
+    backstage: Backstage, enterprise: Enterprise, other_handler: LegalPerson, other_handler_yzt_account: YztAccount
+) -> None:
+    backstage.open_yzt_account(enterprise, other_handler_yzt_account, legal_person=other_handler)
+
+
 @given("我已有平台账户，但尚未登录")
 def existing_platform_account(backstage: Backstage, platform_account: PlatformAccount) -> None:
     backstage.open_platform_account(platform_account)
@@ -70,6 +98,12 @@ def time_comes(mock_clock: SharedClock, weekday: int, hour: int, minute: int) ->
 @when("一个工作日后审核通过")
 def review_period_passes(mock_clock: SharedClock) -> None:
     mock_clock.move_to(next_working_day(mock_clock.now()))
+
+
+@when("两个小时过去了，一证通的登录已经失效")
+def yzt_login_expires(mock_clock: SharedClock) -> None:
+    # 一证通 keeps a login for at most two hours (and 30 minutes without use).
+    mock_clock.advance(timedelta(hours=2))
 
 
 @when(parsers.re(r"最后一次输错密码后过了(?P<minutes>\d+)分钟"), converters={"minutes": int})
@@ -96,6 +130,11 @@ def idp_down_before_exchange(backstage: Backstage) -> None:
     backstage.idp_fails_next_token_request()
 
 
+@when("平台呼叫中心为我的企业办理了解绑")
+def call_center_unbinds(backstage: Backstage, enterprise: Enterprise) -> None:
+    backstage.unbind(enterprise)
+
+
 @when("统一身份认证平台恢复访问")
 def idp_back(backstage: Backstage) -> None:
     backstage.idp_back()
@@ -110,10 +149,19 @@ def enterprise_not_bound(backstage: Backstage, enterprise: Enterprise) -> None:
     assert bound == [], f"企业不应被绑定，实际绑定到了平台账户 {bound}"
 
 
-@then("我的企业仍然只绑定在我的平台账户上")
-def enterprise_still_mine(backstage: Backstage, enterprise: Enterprise, platform_account: PlatformAccount) -> None:
+@then(parsers.re(r"我的企业(?:仍然)?只绑定在(?P<owner>我的平台账户|同事的平台账户|我的APP账户|APP账号A)上"))
+def enterprise_bound_only_to(
+    request: pytest.FixtureRequest, backstage: Backstage, enterprise: Enterprise, owner: str
+) -> None:
+    account: PlatformAccount | AppAccount = request.getfixturevalue(ACCOUNT_FIXTURES[owner])
     bound = backstage.bound_accounts(enterprise)
-    assert bound == [platform_account.username], f"企业应仍只绑定在 {platform_account.username} 上，实际为 {bound}"
+    assert bound == [account.login_name], f"企业应只绑定在{owner}（{account.login_name}）上，实际为 {bound}"
+
+
+@then("没有口令密码的一证通账号仍然不能用口令登录")
+def still_without_password(backstage: Backstage, yzt_account_without_password: YztAccount) -> None:
+    account = yzt_account_without_password.account
+    assert not backstage.yzt_account_has_password(account), f"短信验证码错误时不应为{account}设置口令密码"
 
 
 @then("一证通中没有开设我的一证通账号")

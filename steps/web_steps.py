@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.backstage import Backstage
-from fixtures.test_data import Enterprise, PlatformAccount
+from fixtures.step_text import quoted_list
+from fixtures.test_data import Enterprise, PlatformAccount, YztAccount
 from pages.idp.site import Yzt
 from pages.platform.certification_result import CertificationCallback
 from pages.platform.site import Website
@@ -163,6 +164,69 @@ def certification_not_completed(website: Website, message: str) -> None:
     expect(result.heading, "平台应显示“企业认证未完成”页面").to_be_visible()
     expect(result.message, f"平台应提示“{message}”").to_have_text(message)
     expect(result.retry_link, "平台应提供“重新认证”").to_be_visible()
+
+
+@then(parsers.re(r'平台提示"(?P<message>[^"]+)"，不能重新认证'))
+def certification_refused(website: Website, message: str) -> None:
+    result = website.certification_result
+    expect(result.heading, "平台应显示“企业认证未完成”页面").to_be_visible()
+    expect(result.message, f"平台应提示“{message}”").to_have_text(message)
+    # Trying again would only be refused again: the way out is in the advice.
+    expect(result.retry_link, "企业已被绑定时不应提供“重新认证”").to_have_count(0)
+
+
+@then('"处理建议"请我咨询公司同事，获取已绑定的平台账号和密码，用该账号重新登录')
+def advice_ask_colleagues(website: Website) -> None:
+    expect(website.certification_result.advice, "处理建议应说明向同事获取已绑定的账号").to_contain_text(
+        "请咨询贵公司相关人员是否有过绑定，获取已被绑定的平台账号和密码，并用该账号重新登录平台网站或者APP"
+    )
+
+
+@then(
+    parsers.re(r'"处理建议"说明找不到已绑定的账号时，请咨询呼叫中心(?P<numbers>.+)申请解绑'),
+    converters={"numbers": quoted_list},
+)
+def advice_call_center(website: Website, numbers: list[str]) -> None:
+    advice = website.certification_result.advice
+    expect(advice, "处理建议应说明可以申请解绑").to_contain_text("若找不到已被绑定的平台账号和密码，需要申请解绑处理")
+    for number in numbers:
+        expect(advice, f"处理建议应给出呼叫中心电话{number}").to_contain_text(number)
+
+
+@when('我点击"返回个人主页"')
+def back_to_profile(website: Website) -> None:
+    website.certification_result.back_to_profile()
+
+
+@when('我点击"返回个人主页"，重新选择"北京市企业认证"')
+def back_and_certify_again(website: Website) -> None:
+    website.certification_result.back_to_profile()
+    website.profile.choose_beijing_certification()
+
+
+@given(parsers.re(r'我用自己的平台账户认证时，平台提示"(?P<message>[^"]+)"'))
+def certification_refused_before(
+    website: Website,
+    yzt: Yzt,
+    backstage: Backstage,
+    platform_account: PlatformAccount,
+    yzt_account: YztAccount,
+    message: str,
+) -> None:
+    log_in_at_profile(website, backstage, platform_account)
+    website.profile.choose_beijing_certification()
+    yzt.login.log_in_with_password(
+        yzt_account.account, yzt_account.password, backstage.captcha_answer(yzt.login.captcha)
+    )
+    expect(website.certification_result.message, f"平台应提示“{message}”").to_have_text(message)
+
+
+@when('我退出登录，用同事已绑定的平台账户登录平台网站，打开"个人主页"')
+def colleague_logs_in(website: Website, platform_account: PlatformAccount, colleague_account: PlatformAccount) -> None:
+    website.header.log_out(platform_account.username)
+    website.profile.open()
+    website.login.log_in(colleague_account.username, colleague_account.password)
+    expect(website.profile.heading, "登录后应来到个人主页").to_be_visible()
 
 
 # --- 认证回调 (the platform's redirect URI, as the browser meets it) ------------------------------

@@ -126,6 +126,12 @@ def log_in_to_yzt(yzt: Yzt, backstage: Backstage, yzt_account: YztAccount) -> No
     log_in_with_password(yzt, backstage, yzt_account.account, yzt_account.password)
 
 
+@when("我用另一位办事人的一证通账号口令登录")
+def log_in_as_other_handler(yzt: Yzt, backstage: Backstage, other_handler_yzt_account: YztAccount) -> None:
+    yzt.login.choose_tab("口令登录")
+    log_in_with_password(yzt, backstage, other_handler_yzt_account.account, other_handler_yzt_account.password)
+
+
 @when('我返回登录界面，选择"口令登录"，输入一证通账号、密码和验证码登录')
 def back_to_login_and_log_in(yzt: Yzt, backstage: Backstage, yzt_account: YztAccount) -> None:
     yzt.done_step.back_to_login()
@@ -151,6 +157,14 @@ def log_in_with_bad_credentials(
     account = yzt_account.account if credentials.startswith("我的") else stranger.account
     log_in_with_password(yzt, backstage, account, stranger.password)
     return account
+
+
+@when("我用没有口令密码的一证通账号和随便一个密码登录", target_fixture="entered_account")
+def log_in_without_password(
+    yzt: Yzt, backstage: Backstage, yzt_account_without_password: YztAccount, stranger: YztAccount
+) -> str:
+    log_in_with_password(yzt, backstage, yzt_account_without_password.account, stranger.password)
+    return yzt_account_without_password.account
 
 
 @when(
@@ -225,6 +239,11 @@ def phone_number_callable(yzt: Yzt, number: str) -> None:
 @when('我点击"返回登录"')
 def back_to_login(yzt: Yzt) -> None:
     yzt.pc_only.back_to_login()
+
+
+@then(parsers.re(r'页面给出(?P<kind>技术咨询电话|邮箱)"(?P<contact>[^"]+)"'))
+def contact_given(yzt: Yzt, kind: str, contact: str) -> None:
+    expect(yzt.content, f"页面应给出{kind}{contact}").to_contain_text(contact)
 
 
 @then("一证通登录页面说明没有一证通账号要先在电脑上注册，并给出认证平台地址")

@@ -32,8 +32,13 @@ class MePage(PageObject):
         """去认证."""
         self.press(self.certify_link)
 
+    # 退出登录 goes back to the app's 首页.
+    HOME_PATH = "/m/"
+
     def log_out(self) -> None:
+        """退出登录, and wait until the app is back on 首页: whatever comes next must not cut that navigation short."""
         self.press(self.logout_button)
+        self.page.wait_for_url(self.base_url + self.HOME_PATH)
 
 
 class CertificationChoicePage(PageObject):

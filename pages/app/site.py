@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 from pages.app.account import AppLoginPage, AppRegisterPage, DownloadPage
 from pages.app.layout import TabBar
 from pages.app.me import CertificationChoicePage, MePage
+from pages.app.result import AppCertificationResultPage
 
 
 class App:
@@ -41,3 +42,7 @@ class App:
     @cached_property
     def certification(self) -> CertificationChoicePage:
         return CertificationChoicePage(self.page, self.base_url)
+
+    @cached_property
+    def certification_result(self) -> AppCertificationResultPage:
+        return AppCertificationResultPage(self.page, self.base_url)

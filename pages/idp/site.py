@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from pages.idp.login import IdpLoginPage, IdpWelcomePage, PcOnlyGuidance
+from pages.idp.password import PasswordRecovery, SetNewPasswordStep, VerifyIdentityStep
 from pages.idp.registration import CreateAccountStep, IdentityVerificationStep, RegistrationDoneStep, RegistrationWizard
 
 
@@ -17,6 +18,11 @@ class Yzt:
         self.page = page
         self.base_url = base_url
         self.touch = touch
+
+    @cached_property
+    def content(self) -> Locator:
+        """The main content of whichever 一证通 page is on show (for what every page may carry: contacts)."""
+        return self.page.get_by_role("main")
 
     @cached_property
     def login(self) -> IdpLoginPage:
@@ -45,3 +51,15 @@ class Yzt:
     @cached_property
     def done_step(self) -> RegistrationDoneStep:
         return RegistrationDoneStep(self.page, self.base_url, touch=self.touch)
+
+    @cached_property
+    def recovery(self) -> PasswordRecovery:
+        return PasswordRecovery(self.page, self.base_url, touch=self.touch)
+
+    @cached_property
+    def verify_identity_step(self) -> VerifyIdentityStep:
+        return VerifyIdentityStep(self.page, self.base_url, touch=self.touch)
+
+    @cached_property
+    def new_password_step(self) -> SetNewPasswordStep:
+        return SetNewPasswordStep(self.page, self.base_url, touch=self.touch)

@@ -93,6 +93,8 @@ class CertificationResultPage(PageObject):
         self.message = page.get_by_role("main").get_by_role("alert")
         self.retry_link = page.get_by_role("main").get_by_role("link", name="重新认证", exact=True)
         self.back_to_profile_link = page.get_by_role("main").get_by_role("link", name="返回个人主页", exact=True)
+        # What to do now (该企业已被其他用户绑定: the guide's answer, with the call center's numbers).
+        self.advice = page.get_by_role("region", name="处理建议")
 
     def retry(self) -> None:
         """重新认证: start the round trip to 一证通 again."""

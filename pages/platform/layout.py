@@ -8,8 +8,12 @@ from playwright.sync_api import Locator, Page
 class PlatformHeader:
     """Top right of every page: 注册 / 登录, or the user name with its menu."""
 
-    def __init__(self, page: Page) -> None:
+    # 退出登录 goes back to the home page.
+    HOME_PATH = "/"
+
+    def __init__(self, page: Page, base_url: str) -> None:
         self.page = page
+        self.base_url = base_url.rstrip("/")
         self.register_link = page.get_by_role("banner").get_by_role("link", name="注册", exact=True)
         self.login_link = page.get_by_role("banner").get_by_role("link", name="登录", exact=True)
         self.personal_center_item = page.get_by_role("menuitem", name="个人中心")
@@ -33,5 +37,7 @@ class PlatformHeader:
         self.personal_center_item.click()
 
     def log_out(self, username: str) -> None:
+        """退出登录, and wait until the browser is back on the home page (so that no next step cuts it short)."""
         self.open_user_menu(username)
         self.logout_item.click()
+        self.page.wait_for_url(self.base_url + self.HOME_PATH)

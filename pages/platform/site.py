@@ -22,7 +22,7 @@ class Website:
 
     @cached_property
     def header(self) -> PlatformHeader:
-        return PlatformHeader(self.page)
+        return PlatformHeader(self.page, self.base_url)
 
     @cached_property
     def home(self) -> HomePage:
