@@ -21,9 +21,9 @@ from fixtures.devices import PHONES, phones_for
 REPO = Path(__file__).resolve().parents[2]
 FEATURES = sorted((REPO / "features").rglob("*.feature"))
 SPEC_ITEM = re.compile(r"^(W|A|Q|R)\d+[a-z]?$")
-# The items of the journeys built so far: the website's on the desktop, the app's on every phone.
-WEBSITE_ITEMS = {"W1", "W2", "W3", "W4", "W5"}
-APP_ITEMS = {"A1", "A2", "Q3", "Q4", "R7"}
+# The items of the journeys and Q&A cases built so far: on the desktop, and on every phone.
+WEBSITE_ITEMS = {"W1", "W2", "W3", "W4", "W5", "Q1", "Q1b", "Q2"}
+APP_ITEMS = {"A1", "A2", "Q1", "Q1a", "Q1b", "Q2", "Q3", "Q4", "R7"}
 
 
 @dataclass(frozen=True)
