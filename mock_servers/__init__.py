@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from mock_servers.common.control import ControlError
+from mock_servers.common.control import ControlError, SmsView
 from mock_servers.common.server import LOOPBACK, PortInUseError, RunningServer
 from mock_servers.idp.client import IdpControl
 from mock_servers.idp.server import start_idp
@@ -23,6 +23,7 @@ __all__ = [
     "MockServers",
     "PlatformControl",
     "PortInUseError",
+    "SmsView",
     "start_mock_servers",
 ]
 

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from mock_servers.common import identifiers
 from mock_servers.common.clock import MockClock
+from mock_servers.common.sms import SentSms, SmsService
 
 CONTROL_PREFIX = "/_control"
 
@@ -56,6 +58,37 @@ def clock_router(clock: MockClock) -> APIRouter:
             return ClockState(now=clock.set(body.now))
         except ValueError as error:
             raise HTTPException(status_code=422, detail=str(error)) from error
+
+    return router
+
+
+class SmsView(BaseModel):
+    """One text message a mock "sent" (nothing leaves the machine)."""
+
+    mobile: str
+    purpose: str = Field(description="What the code is for: 'register' (the app's 注册), 'reset_password' (找回密码).")
+    text: str = Field(description="The message as a phone would show it: 【sender】您的验证码为…")
+    code: str = Field(description="The six-digit code in the text.")
+    sent_at: datetime
+
+    @classmethod
+    def of(cls, sms: SentSms) -> SmsView:
+        return cls(mobile=sms.mobile, purpose=sms.purpose, text=sms.text, code=sms.code, sent_at=sms.sent_at)
+
+
+def sms_router(sms: SmsService) -> APIRouter:
+    """``GET /sms``: a mock's SMS outbox, newest first (the same on every mock that sends codes)."""
+    router = APIRouter(tags=["sms"])
+
+    @router.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
+    def sms_outbox(
+        mobile: str | None = Query(
+            default=None, description="Only this number's messages, in any spelling of it; all when left out."
+        ),
+    ) -> list[SmsView]:
+        # The outbox is keyed by the canonical number, as the codes and the rate limits are.
+        number = identifiers.mobile(mobile) if mobile is not None else None
+        return [SmsView.of(sent) for sent in sms.outbox(number)]
 
     return router
 
@@ -115,3 +148,8 @@ class ControlClientBase:
 
     def reset(self) -> None:
         self._call("POST", "/reset")
+
+    def sms_outbox(self, mobile: str | None = None) -> list[SmsView]:
+        """The text messages the mock sent, newest first: all of them, or only ``mobile``'s (any spelling)."""
+        params = {"mobile": mobile} if mobile is not None else None
+        return [SmsView.model_validate(item) for item in self._call("GET", "/sms", params=params)]

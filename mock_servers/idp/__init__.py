@@ -8,8 +8,9 @@ OAuth 2.0 authorization code + PKCE with OpenID Connect ID tokens.
 
 from __future__ import annotations
 
+from mock_servers.common.control import SmsView
 from mock_servers.idp.client import IdpControl
-from mock_servers.idp.control import AccountView, CaptchaView, ClientView, FaultSettings, SeedAccount, SmsView
+from mock_servers.idp.control import AccountView, CaptchaView, ClientView, FaultSettings, SeedAccount
 from mock_servers.idp.server import SERVER_NAME, create_app, start_idp
 
 __all__ = [

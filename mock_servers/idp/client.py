@@ -13,7 +13,6 @@ from mock_servers.idp.control import (
     ClientView,
     FaultSettings,
     SeedAccount,
-    SmsView,
 )
 from mock_servers.idp.validation import IdType
 
@@ -68,11 +67,6 @@ class IdpControl(ControlClientBase):
     def captcha_answer(self, captcha_id: str) -> str:
         """The answer to type for the captcha whose id the page carries in its hidden ``captcha_id`` input."""
         return self.get_captcha(captcha_id).answer
-
-    def sms_outbox(self, mobile: str | None = None) -> list[SmsView]:
-        """The text messages the IdP sent (找回密码's codes), newest first: all of them, or only ``mobile``'s."""
-        params = {"mobile": mobile} if mobile is not None else None
-        return [SmsView.model_validate(item) for item in self._call("GET", "/sms", params=params)]
 
     def register_client(self, client_id: str, client_secret: str, redirect_uris: Sequence[str]) -> ClientView:
         body = ClientRegistration(client_id=client_id, client_secret=client_secret, redirect_uris=list(redirect_uris))

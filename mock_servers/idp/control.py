@@ -15,12 +15,11 @@ from datetime import datetime
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Response
+from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mock_servers.common import identifiers
-from mock_servers.common.control import clock_router
-from mock_servers.common.sms import SentSms
+from mock_servers.common.control import clock_router, sms_router
 from mock_servers.idp.state import (
     Account,
     AccountExistsError,
@@ -165,20 +164,6 @@ class CaptchaView(BaseModel):
         )
 
 
-class SmsView(BaseModel):
-    """One text message the mock "sent" (nothing leaves the machine), as the platform mock shows its own."""
-
-    mobile: str
-    purpose: str = Field(description="What the code is for: 'reset_password' (找回密码 步骤2).")
-    text: str = Field(description="The message as a phone would show it, 【北京市统一身份认证平台】您的验证码为…")
-    code: str = Field(description="The six-digit code in the text.")
-    sent_at: datetime
-
-    @classmethod
-    def of(cls, sms: SentSms) -> SmsView:
-        return cls(mobile=sms.mobile, purpose=sms.purpose, text=sms.text, code=sms.code, sent_at=sms.sent_at)
-
-
 class ClientRegistration(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -233,6 +218,7 @@ def control_app(store: IdpStore) -> FastAPI:
         ),
     )
     app.include_router(clock_router(store.clock))
+    app.include_router(sms_router(store.sms))
 
     @app.post(
         "/reset",
@@ -276,13 +262,6 @@ def control_app(store: IdpStore) -> FastAPI:
             "(each page render issues a new one; reset forgets them all)",
         )
         return CaptchaView.of(found)
-
-    @app.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
-    def sms_outbox(
-        mobile: str | None = Query(default=None, description="Only this number's messages (any spelling of it)."),
-    ) -> list[SmsView]:
-        number = identifiers.mobile(mobile) if mobile is not None else None
-        return [SmsView.of(sms) for sms in store.sms.outbox(number)]
 
     @app.post("/clients", status_code=201, response_model=ClientView, summary="Register (or replace) an OIDC client")
     def register_client(body: ClientRegistration) -> ClientView:

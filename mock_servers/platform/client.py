@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import overload
 from urllib.parse import quote
 
-from mock_servers.common.control import ControlClientBase
-from mock_servers.platform.control import Binding, FaultsView, NewBinding, SeedUser, SmsRequest, SmsView, UserView
+from mock_servers.common.control import ControlClientBase, SmsView
+from mock_servers.platform.control import Binding, FaultsView, NewBinding, SeedUser, SmsRequest, UserView
 from mock_servers.platform.sso import IDP_TIMEOUT_S
 from mock_servers.platform.state import UserType
 
@@ -78,11 +78,6 @@ class PlatformControl(ControlClientBase):
     def delete_binding(self, credit_code: str) -> None:
         """解绑, as the call center would do it."""
         self._call("DELETE", f"/bindings/{quote(credit_code, safe='')}")
-
-    def sms_outbox(self, mobile: str | None = None) -> list[SmsView]:
-        """The text messages sent, newest first: all of them, or only ``mobile``'s."""
-        params = {"mobile": mobile} if mobile is not None else None
-        return [SmsView.model_validate(item) for item in self._call("GET", "/sms", params=params)]
 
     def send_sms_code(self, mobile: str, purpose: str = "register") -> SmsView:
         """Send a code as 获取验证码 would, same rules and rate limits (429 when refused); the message sent."""

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import FastAPI, HTTPException, Query, Response
+from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from mock_servers.common import identifiers
-from mock_servers.common.control import clock_router
-from mock_servers.common.sms import SentSms
+from mock_servers.common.control import SmsView, clock_router, sms_router
 from mock_servers.platform import accounts, app_accounts, state
 from mock_servers.platform.app_accounts import CodeRefused
 from mock_servers.platform.context import PlatformContext
@@ -65,16 +64,6 @@ class UserView(BaseModel):
     nickname: str | None = Field(default=None, description="昵称 (app accounts), shown instead of the username.")
     user_type: UserType | None = Field(default=None, description="个人用户 / 企业用户 (app accounts).")
     enterprise: EnterpriseView | None = Field(description="The bound enterprise (已认证), or null (未认证).")
-
-
-class SmsView(BaseModel):
-    """One text message the mock "sent" (nothing leaves the machine)."""
-
-    mobile: str
-    purpose: str = Field(description="What the code is for: 'register' (the app's 注册).")
-    text: str = Field(description="The message as a phone would show it, 【北京通企服版】您的验证码为…")
-    code: str = Field(description="The six-digit code in the text.")
-    sent_at: datetime
 
 
 class SmsRequest(BaseModel):
@@ -142,10 +131,6 @@ def user_view(ctx: PlatformContext, user: state.User) -> UserView:
     )
 
 
-def sms_view(sms: SentSms) -> SmsView:
-    return SmsView(mobile=sms.mobile, purpose=sms.purpose, text=sms.text, code=sms.code, sent_at=sms.sent_at)
-
-
 def control_app(ctx: PlatformContext) -> FastAPI:
     app = FastAPI(
         title="北京市中小企业公共服务平台 mock: control interface",
@@ -153,6 +138,7 @@ def control_app(ctx: PlatformContext) -> FastAPI:
         version="1",
     )
     app.include_router(clock_router(ctx.clock))
+    app.include_router(sms_router(ctx.sms))
 
     @app.post(
         "/reset", status_code=204, summary="Forget accounts, sessions, bindings, SMS codes, faults; clock to real time"
@@ -251,16 +237,6 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             raise HTTPException(status_code=404, detail=f"no binding for credit code {credit_code!r}")
         return Response(status_code=204)
 
-    @app.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
-    def sms_outbox(
-        mobile: str | None = Query(
-            default=None, description="Only this number's messages, in any spelling of it; all when left out."
-        ),
-    ) -> list[SmsView]:
-        # The outbox is keyed by the canonical number, as the codes and the rate limits are.
-        number = identifiers.mobile(mobile) if mobile is not None else None
-        return [sms_view(sms) for sms in ctx.sms.outbox(number)]
-
     @app.post("/sms", status_code=201, response_model=SmsView, summary="Send a code, as 获取验证码 would")
     def send_sms(body: SmsRequest) -> SmsView:
         if body.purpose not in SMS_PURPOSES:
@@ -272,7 +248,7 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             status, hint = _SMS_REFUSALS[result.reason]
             detail = {"field": result.field, "message": result.message, "resend_after": result.resend_after}
             raise HTTPException(status_code=status, detail={**detail, "hint": hint})
-        return sms_view(result.sms)
+        return SmsView.of(result.sms)
 
     @app.get("/faults", response_model=FaultsView, summary="Injected faults")
     def get_faults() -> FaultsView:

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from joserfc.jwk import RSAKey
 
 from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder
+from tests.platform.fake_idp import FakeIdp
 from tests.platform.support import AppAccount, enterprise_with_a_letter, new_app, new_client
 
 
@@ -56,3 +58,14 @@ def app_account(platform_account: PlatformAccount, test_data: TestDataBuilder) -
         nickname=test_data.faker.name(),
         user_type="enterprise",
     )
+
+
+@pytest.fixture(scope="session")
+def key() -> RSAKey:
+    return RSAKey.generate_key(2048, parameters={"kid": "key-1"})
+
+
+@pytest.fixture
+def idp(key: RSAKey, enterprise: Enterprise) -> FakeIdp:
+    """The 一证通 IdP, faked: whoever logs in there, it vouches for the test's enterprise."""
+    return FakeIdp(signing_key=key, published_keys=[key], enterprise=enterprise)

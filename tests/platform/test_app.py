@@ -17,7 +17,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from joserfc.jwk import RSAKey
 
 from fixtures.test_data import Enterprise, PlatformAccount
 from tests.platform.fake_idp import FakeIdp
@@ -56,16 +55,6 @@ ADVICE_WITH_LINKS = (
     '<a class="tel" href="tel:010-82176996">010-82176996</a>）。'
 )
 TABS = [("/m/", "首页"), ("/m/services", "服务"), ("/m/messages", "消息"), ("/m/me", "我的")]
-
-
-@pytest.fixture(scope="module")
-def key() -> RSAKey:
-    return RSAKey.generate_key(2048, parameters={"kid": "key-1"})
-
-
-@pytest.fixture
-def idp(key: RSAKey, enterprise: Enterprise) -> FakeIdp:
-    return FakeIdp(signing_key=key, published_keys=[key], enterprise=enterprise)
 
 
 @pytest.fixture

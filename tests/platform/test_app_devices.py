@@ -18,7 +18,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from joserfc.jwk import RSAKey
 
 from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder
 from tests.platform.fake_idp import FakeIdp
@@ -52,17 +51,6 @@ ADVICE_REGION = '<section class="card advice" aria-labelledby="advice-heading">'
 ADVICE_LINKS = (
     '<a class="tel" href="tel:010-82176966">010-82176966</a>/<a class="tel" href="tel:010-82176996">010-82176996</a>'
 )
-
-
-@pytest.fixture(scope="module")
-def key() -> RSAKey:
-    return RSAKey.generate_key(2048, parameters={"kid": "key-1"})
-
-
-@pytest.fixture
-def idp(key: RSAKey, enterprise: Enterprise) -> FakeIdp:
-    """The 一证通 IdP: whoever logs in there, it vouches for the test's enterprise."""
-    return FakeIdp(signing_key=key, published_keys=[key], enterprise=enterprise)
 
 
 @pytest.fixture
