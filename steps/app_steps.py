@@ -68,6 +68,17 @@ def download_links(app: App, stores: list[str]) -> None:
         expect(app.download.store_link(name), f"下载页面应提供{name}").to_be_visible()
 
 
+@when(parsers.re(r'我在下载页面点击"(?P<store>[^"]+)"'))
+def choose_store(app: App, store: str) -> None:
+    app.download.choose_store(store)
+
+
+@then(parsers.re(r'页面说明到"(?P<store>[^"]+)"下载北京通企服版'))
+def store_instructions(app: App, store: str) -> None:
+    expect(app.download.store_instructions, f"应说明到{store}下载").to_contain_text(store)
+    expect(app.download.store_instructions).to_contain_text("北京通企服版")
+
+
 @given('我打开北京通企服版APP，在登录页面点击"注册"')
 def open_registration_from_login(app: App) -> None:
     app.login.open()
@@ -106,7 +117,18 @@ def agreement_line(app: App, line: str, links: list[str]) -> None:
     agreement = app.register.agreement
     expect(agreement.line).to_have_text(line)
     for name in links:
-        expect(agreement.link(name), f"“{name}”应是可以点开的链接").to_have_attribute("href", re.compile(".+"))
+        agreement.open(name)
+        expect(app.agreement.heading(name), f"点开“{name}”应看到{name}").to_be_visible()
+        expect(app.agreement.text(name), f"{name}应有正文").not_to_be_empty()
+        app.agreement.back()
+        expect(app.register.heading, f"从{name}返回应回到注册页面").to_be_visible()
+
+
+@then(parsers.re(r'登录页面也说明"(?P<line>[^"]+)"'))
+def agreement_line_on_login(app: App, line: str) -> None:
+    expect(app.login.agreement.line, "登录页面应有同样的说明").to_have_text(line)
+    expect(app.login.agreement.service_link).to_be_visible()
+    expect(app.login.agreement.privacy_link).to_be_visible()
 
 
 @when('我输入手机号码，点击"获取验证码"')
@@ -115,6 +137,7 @@ def get_sms_code(app: App, app_account: AppAccount) -> None:
 
 
 @when('我刷新页面，马上用同一个手机号码再次点击"获取验证码"')
+@when('我刷新页面，用同一个手机号码再次点击"获取验证码"')
 def get_sms_code_after_refresh(app: App, app_account: AppAccount) -> None:
     # After a refresh the page has forgotten the countdown: only the platform still knows it.
     app.page.reload()
@@ -138,11 +161,30 @@ def countdown_started(app: App) -> None:
     expect(app.register.sms_button, "按钮应显示倒计时").to_have_text(re.compile(r"^(60|59|58)s后重新获取$"))
 
 
+@then('"获取验证码"按钮仍在倒计时，还剩30秒左右')
+def countdown_half_way(app: App) -> None:
+    # The page asks the platform every second: within a second it shows the platform's count.
+    expect(app.register.sms_button, "倒计时未结束不能再次获取").to_have_text(re.compile(r"^(30|29|28)s后重新获取$"))
+    expect(app.register.sms_button).to_be_disabled()
+
+
 @then(parsers.re(r"我的手机(?:只)?收到(?P<count>一|两)条短信验证码"), converters={"count": "一两".index})
 def sms_received(backstage: Backstage, app_account: AppAccount, count: int) -> None:
     received = backstage.text_messages(app_account.mobile)
     assert len(received) == count + 1, f"手机应收到{count + 1}条短信，实际收到{len(received)}条: {received}"
     assert all(SMS_TEXT.match(text) for text in received), f"短信应说明6位验证码和5分钟有效期: {received}"
+
+
+@then("我的手机又收到一条短信验证码")
+def one_more_sms(backstage: Backstage, app_account: AppAccount, sms_before: int) -> None:
+    received = backstage.text_messages(app_account.mobile)
+    assert len(received) == sms_before + 1, f"应再收到一条短信验证码，之前{sms_before}条，现在{len(received)}条"
+
+
+@then("我的手机没有收到短信验证码")
+def no_sms(backstage: Backstage, app_account: AppAccount) -> None:
+    received = backstage.text_messages(app_account.mobile)
+    assert received == [], f"不应发送短信验证码，实际收到: {received}"
 
 
 @then("我的手机没有收到新的短信验证码")
@@ -168,6 +210,36 @@ def register_with_received_code(
 @then(parsers.re(r'APP提示"(?P<message>[^"]+)"'))
 def app_status(app: App, message: str) -> None:
     expect(app.login.status, f"APP应提示“{message}”").to_have_text(message)
+
+
+@given("我打开北京通企服版APP的登录页面")
+def open_app_login(app: App) -> None:
+    app.login.open()
+
+
+@when(
+    parsers.re(r"我用(?P<credentials>我的手机号码和错误的密码|没有注册的手机号码和密码)登录APP"),
+    target_fixture="entered_mobile",
+)
+def log_in_with_bad_credentials(
+    app: App, app_account: AppAccount, second_app_account: AppAccount, credentials: str
+) -> str:
+    # A password that is wrong for every account: another generated account's.
+    mobile = app_account.mobile if credentials.startswith("我的") else second_app_account.mobile
+    app.login.log_in(mobile, second_app_account.password)
+    return mobile
+
+
+@then(parsers.re(r'APP登录页面提示"(?P<message>[^"]+)"'))
+def app_login_refused(app: App, message: str) -> None:
+    expect(app.login.heading, "应仍在APP登录页面").to_be_visible()
+    expect(app.login.errors, f"APP登录页面应只提示“{message}”").to_have_text([message])
+
+
+@then("登录页面的手机号码仍是我输入的号码，密码已清空")
+def app_login_kept(app: App, entered_mobile: str) -> None:
+    expect(app.login.mobile, "手机号码应保留").to_have_value(entered_mobile)
+    expect(app.login.password, "密码不应回填").to_have_value("")
 
 
 @when("我用手机号码和密码登录APP")
@@ -197,6 +269,20 @@ def go_to_me(app: App) -> None:
     app.tab_bar.go_to("我的")
 
 
+@then(parsers.re(r'APP的"我的"页面显示我的昵称和用户类型"(?P<user_type>个人用户|企业用户)"'))
+def nickname_and_user_type_shown(app: App, app_account: AppAccount, user_type: str) -> None:
+    expect(app.me.display_name(app_account.nickname), f"“我的”页面应显示昵称{app_account.nickname}").to_be_visible()
+    expect(app.me.profile, f"“我的”页面应显示用户类型{user_type}").to_contain_text(user_type)
+
+
+@then('"我的"在APP屏幕底部导航的最右边')
+def me_tab_at_bottom_right(app: App) -> None:
+    me_tab_rightmost(app)
+    right, bottom = app.tab_bar.position_of("我的")
+    assert right == max(app.tab_bar.right_edges()), "“我的”应画在底部导航的最右边"
+    assert abs(bottom - app.tab_bar.screen_height()) <= 1, f"底部导航应在屏幕最下方，实际下边缘在{bottom}"
+
+
 @then('"我的"在APP底部导航的最右边')
 def me_tab_rightmost(app: App) -> None:
     expect(app.tab_bar.tabs.last, "“我的”应在底部导航的最右边").to_have_text("我的")
@@ -219,6 +305,12 @@ def choose_beijing_certification(app: App) -> None:
     app.certification.choose_beijing_certification()
 
 
+@when('我回到APP的"我的"，点击"去认证"，选择"北京市企业认证"')
+def back_to_app_and_certify(app: App) -> None:
+    app.me.open()
+    certify_from_me(app)
+
+
 @when('我点击"去认证"，选择"北京市企业认证"')
 def certify_from_me(app: App) -> None:
     app.me.go_to_certification()
@@ -227,7 +319,10 @@ def certify_from_me(app: App) -> None:
 
 @then("APP说明没有一证通账号需要先在PC端完成注册")
 def register_on_pc_first(app: App) -> None:
-    expect(app.certification.note, "APP应说明没有一证通账号时先在PC端注册").to_be_visible()
+    expect(app.certification.note, "APP应说明没有一证通账号时先在PC端注册，已有账号时选择口令登录").to_have_text(
+        "如果没有一证通账号，请先在电脑上完成一证通注册（目前只能在PC端注册）；"
+        "如果已有一证通账号，请选择“口令登录”，输入一证通账号和密码进行登录。"
+    )
 
 
 @then(parsers.re(r'APP的"企业认证"卡片显示"(?P<status>未认证)"'))
@@ -241,6 +336,7 @@ def app_certified(app: App, enterprise: Enterprise) -> None:
     card = app.me.certification_card
     expect(app.me.certification_status, "企业认证卡片应显示已认证标签").to_have_text("已认证")
     expect(card, f"企业认证卡片应显示企业名称{enterprise.name}").to_contain_text(enterprise.name)
+    expect(app.me.certify_link, "已认证后不应再显示“去认证”").to_have_count(0)
 
 
 @then('页面回到APP的"我的"页面')
@@ -332,7 +428,7 @@ def back_to_me_and_certify_again(app: App) -> None:
 
 
 @when(
-    parsers.re(r'我获取短信验证码后填写注册表单，其中"(?P<label>[^"]+)"(?P<entry>留空|不选|填[^，]+)，点击"注册"'),
+    parsers.re(r'我按提示获取短信验证码、填写注册表单，但"(?P<label>[^"]+)"(?P<entry>留空|不选|填[^，]+)，点击"注册"'),
     target_fixture="typed_registration",
 )
 def register_with(
@@ -345,12 +441,16 @@ def register_with(
     return form
 
 
-@when('我过了5分钟才填写收到的短信验证码和其余各项，点击"注册"', target_fixture="typed_registration")
-def register_after_five_minutes(
-    app: App, backstage: Backstage, mock_clock: SharedClock, app_account: AppAccount
+@when(
+    parsers.re(r'我过了(?P<minutes>\d+)分钟才填写收到的短信验证码和其余各项，点击"注册"'),
+    target_fixture="typed_registration",
+    converters={"minutes": int},
+)
+def register_minutes_later(
+    app: App, backstage: Backstage, mock_clock: SharedClock, app_account: AppAccount, minutes: int
 ) -> AppRegistrationForm:
     form = AppRegistrationForm.of(app_account, backstage.latest_sms_code(app_account.mobile))
-    mock_clock.advance(timedelta(minutes=5))
+    mock_clock.advance(timedelta(minutes=minutes))
     fill_registration(app, form)
     return form
 
@@ -358,6 +458,14 @@ def register_after_five_minutes(
 @when('我填写收到的短信验证码和其余各项，点击"注册"', target_fixture="typed_registration")
 def register_with_code(app: App, backstage: Backstage, app_account: AppAccount) -> AppRegistrationForm:
     form = AppRegistrationForm.of(app_account, backstage.latest_sms_code(app_account.mobile))
+    fill_registration(app, form)
+    return form
+
+
+@when('我填写先收到的那条短信验证码和其余各项，点击"注册"', target_fixture="typed_registration")
+def register_with_first_code(app: App, backstage: Backstage, app_account: AppAccount) -> AppRegistrationForm:
+    first = backstage.sms_codes(app_account.mobile)[-1]
+    form = AppRegistrationForm.of(app_account, first)
     fill_registration(app, form)
     return form
 
@@ -374,7 +482,7 @@ def only_registration_error(app: App, label: str, message: str) -> None:
     expect(app.register.errors, f"页面上应只有“{label}”一处提示").to_have_text([message])
 
 
-@then('APP注册页面只有"验证码"下提示发送过于频繁，要等倒计时结束再获取')
+@then('APP注册页面只有"验证码"下提示"验证码发送过于频繁，请N秒后再试"（N是倒计时剩下的秒数）')
 def too_soon_error(app: App) -> None:
     expect(app.register.field("验证码"), "“验证码”下应提示发送过于频繁").to_have_accessible_description(TOO_SOON)
     expect(app.register.errors, "页面上应只有“验证码”一处提示").to_have_text([TOO_SOON])
@@ -435,8 +543,3 @@ def codes_this_hour(backstage: Backstage, app_account: AppAccount, times: int) -
 def codes_today(backstage: Backstage, app_account: AppAccount, times: int) -> int:
     backstage.sms_codes_requested_earlier(app_account.mobile, times, gap=SPREAD_OVER_THE_DAY)
     return times
-
-
-@given("我的手机还没有收到过短信验证码", target_fixture="sms_before")
-def no_codes_yet(backstage: Backstage, app_account: AppAccount) -> int:
-    return len(backstage.text_messages(app_account.mobile))

@@ -100,6 +100,11 @@ def review_period_passes(mock_clock: SharedClock) -> None:
     mock_clock.move_to(next_working_day(mock_clock.now()))
 
 
+@when(parsers.re(r"(?P<seconds>\d+)秒过去了"), converters={"seconds": int})
+def seconds_pass(mock_clock: SharedClock, seconds: int) -> None:
+    mock_clock.advance(timedelta(seconds=seconds))
+
+
 @when("两个小时过去了，一证通的登录已经失效")
 def yzt_login_expires(mock_clock: SharedClock) -> None:
     # 一证通 keeps a login for at most two hours (and 30 minutes without use).

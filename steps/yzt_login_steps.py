@@ -220,6 +220,11 @@ def follow_login_page_link(yzt: Yzt, link: str) -> None:
     yzt.login.follow_link(link)
 
 
+@then(parsers.re(r'手机上的一证通页面标题是"(?P<title>[^"]+)"'))
+def pc_only_heading(yzt: Yzt, title: str) -> None:
+    expect(yzt.pc_only.heading, f"页面标题应为“{title}”").to_have_text(title)
+
+
 @then(parsers.re(r'页面说明"(?P<text>[^"]+)"'))
 def pc_only_explained(yzt: Yzt, text: str) -> None:
     expect(yzt.pc_only.content, f"页面应说明“{text}”").to_contain_text(text)
@@ -248,5 +253,7 @@ def contact_given(yzt: Yzt, kind: str, contact: str) -> None:
 
 @then("一证通登录页面说明没有一证通账号要先在电脑上注册，并给出认证平台地址")
 def no_account_note(yzt: Yzt) -> None:
-    expect(yzt.login.no_account_note, "手机上的一证通登录页应说明要先在PC端注册").to_contain_text("目前只能在PC端注册")
+    expect(yzt.login.no_account_note, "手机上的一证通登录页应说明要先在PC端注册").to_contain_text(
+        "还没有一证通账号？目前只能在PC端注册，请在电脑上打开认证平台地址完成注册。"
+    )
     expect(yzt.login.no_account_pc_address, "应给出认证平台地址").to_have_text(yzt.login.url)

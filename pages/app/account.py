@@ -26,18 +26,45 @@ class AgreementLine:
     def link(self, name: str) -> Locator:
         return self.line.get_by_role("link", name=name, exact=True)
 
+    def open(self, name: str) -> None:
+        self.link(name).tap()
+
 
 class DownloadPage(PageObject):
-    """下载北京通企服版APP: iOS版 and Android版."""
+    """下载北京通企服版APP: iOS版 and Android版, each to a page saying where to get it."""
 
     PATH = "/m/download"
 
     def __init__(self, page: Page, base_url: str) -> None:
         super().__init__(page, base_url, touch=True)
         self.heading = page.get_by_role("heading", level=1, name="下载北京通企服版APP")
+        # The page a store link leads to: how to get the app there.
+        self.store_instructions = page.get_by_role("region", name="下载方式")
 
     def store_link(self, name: str) -> Locator:
         return self.page.get_by_role("main").get_by_role("link", name=name, exact=True)
+
+    def choose_store(self, name: str) -> None:
+        self.press(self.store_link(name))
+
+
+class AgreementPage(PageObject):
+    """用户服务协议 or 隐私协议, opened from the agreement line; 返回 goes back to where it was opened."""
+
+    PATH = "/m/agreement/service"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        super().__init__(page, base_url, touch=True)
+        self.back_link = page.get_by_role("banner").get_by_role("link", name="返回", exact=True)
+
+    def heading(self, title: str) -> Locator:
+        return self.page.get_by_role("heading", level=1, name=title, exact=True)
+
+    def text(self, title: str) -> Locator:
+        return self.page.get_by_role("article", name=title)
+
+    def back(self) -> None:
+        self.press(self.back_link)
 
 
 class AppRegisterPage(PageObject):

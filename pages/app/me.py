@@ -51,7 +51,8 @@ class CertificationChoicePage(PageObject):
         self.heading = page.get_by_role("heading", level=1, name="企业认证")
         self.methods = page.get_by_role("region", name="请选择认证方式")
         self.beijing_certification_link = self.methods.get_by_role("link", name="北京市企业认证")
-        self.note = self.methods.get_by_text("目前只能在PC端注册")
+        # For users without a 一证通 account (register on a PC first) and with one (choose 口令登录).
+        self.note = self.methods.get_by_text("如果没有一证通账号")
 
     def choose_beijing_certification(self) -> None:
         self.press(self.beijing_certification_link)

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from playwright.sync_api import Page
 
-from pages.app.account import AppLoginPage, AppRegisterPage, DownloadPage
+from pages.app.account import AgreementPage, AppLoginPage, AppRegisterPage, DownloadPage
 from pages.app.layout import TabBar
 from pages.app.me import CertificationChoicePage, MePage
 from pages.app.result import AppCertificationResultPage
@@ -46,3 +46,7 @@ class App:
     @cached_property
     def certification_result(self) -> AppCertificationResultPage:
         return AppCertificationResultPage(self.page, self.base_url)
+
+    @cached_property
+    def agreement(self) -> AgreementPage:
+        return AgreementPage(self.page, self.base_url)
