@@ -181,15 +181,17 @@ def authenticate(store: PlatformStore, login_id: str, password: str) -> User | N
     number = identifiers.mobile(login_id)
     if user is None and MOBILE_PATTERN.fullmatch(number):
         user = store.find_user_by_mobile(number)
-    if user is None:
-        _TIMING_EQUALISER.matches(password)
-        return None
-    return user if user.password_hash.matches(password) else None
+    return _password_checked(user, password)
 
 
 def authenticate_by_mobile(store: PlatformStore, mobile: str, password: str) -> User | None:
     """The account for a canonical 手机号码 + 密码 (the app's login), or None, one answer for both failures."""
     user = store.find_user_by_mobile(mobile) if MOBILE_PATTERN.fullmatch(mobile) else None
+    return _password_checked(user, password)
+
+
+def _password_checked(user: User | None, password: str) -> User | None:
+    """``user`` if ``password`` is theirs; an unknown account costs a hash check too (same answer, same time)."""
     if user is None:
         _TIMING_EQUALISER.matches(password)
         return None
