@@ -19,6 +19,7 @@ pytest_plugins = [
     "fixtures.bdd_report_tags",
     "fixtures.bdd_failures",
     "fixtures.bdd_step_check",
+    "fixtures.bdd_feature_check",
     "steps.backstage_steps",
     "steps.web_steps",
     "steps.yzt_login_steps",
