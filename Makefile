@@ -13,11 +13,16 @@ ARTIFACTS := test-results
 TRACING ?= $(if $(CI),retain-on-failure,off)
 PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
 	--screenshot=only-on-failure --tracing=$(TRACING) --output=$(ARTIFACTS)
+# A pytest marker expression over the features' tags: make regression TAGS='app and not iphone'.
+TAGS ?=
+SELECT := $(if $(strip $(TAGS)),-m "$(TAGS)")
 
-.PHONY: help setup browser regression test check lint typecheck mocks bench clean
+.PHONY: help setup browser regression smoke test check lint typecheck mocks bench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
+	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
+	@echo "make smoke       the main journeys, one scenario each (under a minute)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
@@ -36,7 +41,11 @@ browser: setup
 
 regression: setup browser
 	@mkdir -p $(REPORTS)
-	$(PY) -m pytest steps $(PYTEST_REPORTS)
+	$(PY) -m pytest steps $(SELECT) $(PYTEST_REPORTS)
+
+smoke: setup browser
+	@mkdir -p $(REPORTS)
+	$(PY) -m pytest steps -m smoke $(PYTEST_REPORTS)
 
 check: lint typecheck
 
