@@ -13,6 +13,8 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
+import flows.app
+import flows.yzt
 from fixtures.backstage import Backstage, SharedClock
 from fixtures.forms import AppRegistrationForm, app_registration_with
 from fixtures.step_text import quoted_list
@@ -37,8 +39,7 @@ def request_sms_code(app: App, mobile: str) -> None:
 
 
 def log_in_to_app(app: App, account: AppAccount) -> None:
-    app.login.open()
-    app.login.log_in(account.mobile, account.password)
+    flows.app.log_in(app, account.mobile, account.password)
     expect(app.tab_bar.bar, "登录APP后应回到APP首页").to_be_visible()
 
 
@@ -256,9 +257,7 @@ def registered_and_logged_in(app: App, backstage: Backstage, app_account: AppAcc
 @given('我已注册并登录北京通企服版APP，从"我的"点击"去认证"，选择"北京市企业认证"来到一证通登录页面')
 def at_idp_from_app(app: App, backstage: Backstage, app_account: AppAccount) -> None:
     registered_and_logged_in(app, backstage, app_account)
-    app.me.open()
-    app.me.go_to_certification()
-    app.certification.choose_beijing_certification()
+    flows.app.choose_beijing_certification(app)
 
 
 # --- 我的 → 去认证 → 北京市企业认证 (A2) ---------------------------------------------------------
@@ -307,8 +306,7 @@ def choose_beijing_certification(app: App) -> None:
 
 @when('我回到APP的"我的"，点击"去认证"，选择"北京市企业认证"')
 def back_to_app_and_certify(app: App) -> None:
-    app.me.open()
-    certify_from_me(app)
+    flows.app.choose_beijing_certification(app)
 
 
 @when('我点击"去认证"，选择"北京市企业认证"')
@@ -360,12 +358,8 @@ def certified_with_account_a(
     app: App, yzt: Yzt, backstage: Backstage, app_account: AppAccount, yzt_account: YztAccount
 ) -> None:
     registered_and_logged_in(app, backstage, app_account)
-    app.me.open()
-    app.me.go_to_certification()
-    app.certification.choose_beijing_certification()
-    yzt.login.log_in_with_password(
-        yzt_account.account, yzt_account.password, backstage.captcha_answer(yzt.login.captcha)
-    )
+    flows.app.choose_beijing_certification(app)
+    flows.yzt.log_in_with_password(yzt, backstage, yzt_account.account, yzt_account.password)
     expect(app.me.certification_status, "账号A应已完成企业认证").to_have_text("已认证")
 
 

@@ -13,7 +13,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.backstage import Backstage, SharedClock
-from fixtures.calendar import next_moment, next_working_day, weekday_number
+from fixtures.calendar import next_moment, weekday_number
 from fixtures.test_data import AppAccount, Enterprise, LegalPerson, PlatformAccount, TestDataBuilder, YztAccount
 
 # How a scenario names an account → the fixture that holds it.
@@ -96,8 +96,8 @@ def time_comes(mock_clock: SharedClock, weekday: int, hour: int, minute: int) ->
 
 
 @when("一个工作日后审核通过")
-def review_period_passes(mock_clock: SharedClock) -> None:
-    mock_clock.move_to(next_working_day(mock_clock.now()))
+def review_period_passes(backstage: Backstage) -> None:
+    backstage.review_period_passes()
 
 
 @when(parsers.re(r"(?P<seconds>\d+)秒过去了"), converters={"seconds": int})

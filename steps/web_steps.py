@@ -12,6 +12,8 @@ import secrets
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
+import flows.website
+import flows.yzt
 from fixtures.backstage import Backstage
 from fixtures.step_text import quoted_list
 from fixtures.test_data import Enterprise, PlatformAccount, YztAccount
@@ -24,11 +26,9 @@ from pages.platform.site import Website
 
 @given('我在平台首页点击右上角"注册"，根据提示完成账户注册，并成功登录')
 def register_and_log_in(website: Website, platform_account: PlatformAccount) -> None:
-    website.home.open()
-    website.header.go_to_register()
-    website.register.register(platform_account.username, platform_account.mobile, platform_account.password)
+    flows.website.register(website, platform_account)
     expect(website.login.status, "注册后应回到登录页并提示注册成功").to_have_text("注册成功，请登录")
-    website.login.log_in(platform_account.username, platform_account.password)
+    flows.website.log_in(website, platform_account)
     expect(website.header.user_menu_button(platform_account.username), "登录后右上角应显示用户名").to_be_visible()
 
 
@@ -80,8 +80,7 @@ def logged_out_header(website: Website, platform_account: PlatformAccount) -> No
 def log_in_at_profile(website: Website, backstage: Backstage, platform_account: PlatformAccount) -> None:
     """An existing platform account, logged in on the website, looking at 个人主页's 认证信息."""
     backstage.open_platform_account(platform_account)
-    website.profile.open()
-    website.login.log_in(platform_account.username, platform_account.password)
+    flows.website.log_in_at_profile(website, platform_account.username, platform_account.password)
     expect(website.profile.certification_card, "登录后应回到个人主页的认证信息").to_be_visible()
 
 
@@ -93,7 +92,7 @@ def logged_in_at_profile(website: Website, backstage: Backstage, platform_accoun
 @given('我已登录平台，并从"认证信息"选择"北京市企业认证"来到一证通登录页面')
 def logged_in_at_idp_login(website: Website, yzt: Yzt, backstage: Backstage, platform_account: PlatformAccount) -> None:
     log_in_at_profile(website, backstage, platform_account)
-    website.profile.choose_beijing_certification()
+    flows.website.choose_beijing_certification(website)
     expect(yzt.login.login_heading, "选择北京市企业认证后应来到一证通登录页面").to_be_visible()
 
 
@@ -214,18 +213,15 @@ def certification_refused_before(
     message: str,
 ) -> None:
     log_in_at_profile(website, backstage, platform_account)
-    website.profile.choose_beijing_certification()
-    yzt.login.log_in_with_password(
-        yzt_account.account, yzt_account.password, backstage.captcha_answer(yzt.login.captcha)
-    )
+    flows.website.choose_beijing_certification(website)
+    flows.yzt.log_in_with_password(yzt, backstage, yzt_account.account, yzt_account.password)
     expect(website.certification_result.message, f"平台应提示“{message}”").to_have_text(message)
 
 
 @when('我退出登录，用同事已绑定的平台账户登录平台网站，打开"个人主页"')
 def colleague_logs_in(website: Website, platform_account: PlatformAccount, colleague_account: PlatformAccount) -> None:
     website.header.log_out(platform_account.username)
-    website.profile.open()
-    website.login.log_in(colleague_account.username, colleague_account.password)
+    flows.website.log_in_at_profile(website, colleague_account.username, colleague_account.password)
     expect(website.profile.heading, "登录后应来到个人主页").to_be_visible()
 
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from pytest_bdd import parsers, then, when
 
+import flows.yzt
 from fixtures.backstage import Backstage
 from fixtures.forms import with_last_character_changed
 from fixtures.test_data import Enterprise, LegalPerson, TestDataBuilder, YztAccount
@@ -103,6 +104,5 @@ def recovery_help_line(yzt: Yzt, number: str) -> None:
 @when('我点击"返回登录"，选择"口令登录"，用新密码登录')
 def log_in_with_new_password(yzt: Yzt, backstage: Backstage, yzt_account_without_password: YztAccount) -> None:
     yzt.recovery.back_to_login()
-    yzt.login.choose_tab("口令登录")
     account = yzt_account_without_password
-    yzt.login.log_in_with_password(account.account, account.password, backstage.captcha_answer(yzt.login.captcha))
+    flows.yzt.log_in_with_password(yzt, backstage, account.account, account.password)

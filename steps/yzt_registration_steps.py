@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, then, when
 
+import flows.yzt
 from fixtures.backstage import Backstage, SharedClock
 from fixtures.forms import PASSPORT, AccountForm, IdentityForm, account_form_with, identity_form_with, make_document
 from fixtures.sites import Computer
@@ -28,11 +29,6 @@ def identity_form(yzt: Yzt, backstage: Backstage, enterprise: Enterprise) -> Ide
     return IdentityForm.of(enterprise, backstage.captcha_answer(yzt.identity_step.captcha))
 
 
-def submit_identity(yzt: Yzt, form: IdentityForm, document: Path | None = None) -> None:
-    yzt.identity_step.fill_legal_person(**asdict(form), document=document)
-    yzt.identity_step.go_next()
-
-
 def open_registration(yzt: Yzt) -> None:
     """From the 一证通 address the guide gives, 注册."""
     yzt.login.open()
@@ -41,8 +37,8 @@ def open_registration(yzt: Yzt) -> None:
 
 def pass_identity_verification(yzt: Yzt, backstage: Backstage, enterprise: Enterprise) -> None:
     """From the 一证通 address through a passed 法人身份鉴证 for the enterprise."""
-    open_registration(yzt)
-    submit_identity(yzt, identity_form(yzt, backstage, enterprise))
+    yzt.login.open()
+    flows.yzt.pass_identity_verification(yzt, backstage, enterprise)
 
 
 # --- 注册 ----------------------------------------------------------------------------------------
@@ -55,8 +51,7 @@ def go_to_registration(yzt: Yzt) -> None:
 
 @when('我点击"注册"，为我的企业完成"法人身份鉴证"')
 def verify_legal_person(yzt: Yzt, backstage: Backstage, enterprise: Enterprise) -> None:
-    yzt.login.go_to_register()
-    submit_identity(yzt, identity_form(yzt, backstage, enterprise))
+    flows.yzt.pass_identity_verification(yzt, backstage, enterprise)
 
 
 @given('我在PC端打开一证通网址，点击"注册"')
@@ -83,7 +78,7 @@ def create_yzt_account(yzt: Yzt, yzt_account: YztAccount) -> None:
 @when("我在电脑上打开一证通网址，为我的企业注册一证通账号")
 def register_on_pc(pc: Computer, backstage: Backstage, enterprise: Enterprise, yzt_account: YztAccount) -> None:
     pass_identity_verification(pc.yzt, backstage, enterprise)
-    pc.yzt.account_step.create_account(yzt_account.account, yzt_account.password, yzt_account.mobile)
+    flows.yzt.create_account(pc.yzt, yzt_account)
     expect(pc.yzt.done_step.heading, "在电脑上注册一证通账号应来到注册完成页").to_be_visible()
 
 
@@ -98,7 +93,7 @@ def colleague_registers(colleague_computer: Computer, test_data: TestDataBuilder
 
 @when('我为我的企业填写"法人身份鉴证"，点击"下一步"')
 def fill_identity(yzt: Yzt, backstage: Backstage, enterprise: Enterprise) -> None:
-    submit_identity(yzt, identity_form(yzt, backstage, enterprise))
+    flows.yzt.submit_identity(yzt, identity_form(yzt, backstage, enterprise))
 
 
 @when(
@@ -107,7 +102,7 @@ def fill_identity(yzt: Yzt, backstage: Backstage, enterprise: Enterprise) -> Non
 )
 def fill_identity_with(yzt: Yzt, backstage: Backstage, enterprise: Enterprise, label: str, entry: str) -> IdentityForm:
     form = identity_form_with(label, entry, enterprise, identity_form(yzt, backstage, enterprise))
-    submit_identity(yzt, form)
+    flows.yzt.submit_identity(yzt, form)
     return form
 
 
@@ -135,7 +130,7 @@ def fill_identity_abroad(
     form = replace(
         identity_form(yzt, backstage, enterprise), id_type=PASSPORT, id_number=test_data.faker.passport_number()
     )
-    submit_identity(yzt, form, make_document(tmp_path, upload))
+    flows.yzt.submit_identity(yzt, form, make_document(tmp_path, upload))
     return form
 
 

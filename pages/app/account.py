@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import PageObject
+from pages.base import PageObject, Secret
 
 # The 获取验证码 button's three faces: ready, counting down ("59s后重新获取"), and sent.
 SMS_BUTTON_NAME = re.compile(r"^(获取验证码|\d+s后重新获取)$")
@@ -134,9 +134,9 @@ class AppLoginPage(PageObject):
         self.status = page.get_by_role("status")
         self.errors = self.form.get_by_role("alert")
 
-    def log_in(self, mobile: str, password: str) -> None:
+    def log_in(self, mobile: str, password: str | Secret) -> None:
         self.mobile.fill(mobile)
-        self.password.fill(password)
+        self.type_into(self.password, password)
         self.press(self.login_button)
 
     def go_to_register(self) -> None:

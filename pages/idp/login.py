@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import PageObject
+from pages.base import PageObject, Secret
 from pages.idp.captcha import CaptchaField
 
 LOGIN_TABS = ("证书登录", "口令登录", "电子营业执照", "事业单位", "电子证照")
@@ -74,10 +74,10 @@ class IdpLoginPage(PageObject):
     def choose_other_login(self, name: str) -> None:
         self.press(self.other_login(name))
 
-    def log_in_with_password(self, account: str, password: str, captcha_answer: str) -> None:
+    def log_in_with_password(self, account: str, password: str | Secret, captcha_answer: str) -> None:
         """口令登录 (the tab must be on show): 一证通账号, 一证通密码, 验证码, 登录."""
         self.username.fill(account)
-        self.password.fill(password)
+        self.type_into(self.password, password)
         self.captcha.fill(captcha_answer)
         self.press(self.login_button)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from pages.base import PageObject
+from pages.base import PageObject, Secret
 
 
 class RegisterPage(PageObject):
@@ -46,7 +46,7 @@ class LoginPage(PageObject):
         self.status = page.get_by_role("status")
         self.errors = page.get_by_role("alert")
 
-    def log_in(self, username: str, password: str) -> None:
+    def log_in(self, username: str, password: str | Secret) -> None:
         self.username.fill(username)
-        self.password.fill(password)
+        self.type_into(self.password, password)
         self.submit_button.click()

@@ -1,0 +1,41 @@
+"""方式二 in the 北京通企服版 APP: 注册 with an SMS code, 登录, 我的 → 去认证 → 北京市企业认证."""
+
+from __future__ import annotations
+
+from fixtures.backstage import Backstage
+from fixtures.test_data import AppAccount
+from flows.narration import flow_step
+from pages.app.site import App
+from pages.base import Secret
+
+
+@flow_step("在APP中用手机号码和短信验证码注册", "register in the app with the mobile number and an SMS code")
+def register(app: App, backstage: Backstage, account: AppAccount) -> None:
+    """注册: 获取验证码, the code read off the phone, 密码, 昵称, 用户类型."""
+    register_page = app.register
+    register_page.open()
+    register_page.request_sms_code(account.mobile)
+    register_page.sms_status.wait_for()
+    register_page.fill(
+        mobile=account.mobile,
+        sms_code=backstage.latest_sms_code(account.mobile),
+        password=account.password,
+        nickname=account.nickname,
+        user_type=account.user_type,
+    )
+    register_page.submit()
+    app.login.heading.wait_for()
+
+
+@flow_step("登录APP", "log in to the app")
+def log_in(app: App, mobile: str, password: str | Secret) -> None:
+    app.login.open()
+    app.login.log_in(mobile, password)
+    app.tab_bar.bar.wait_for()
+
+
+@flow_step("在APP中点击我的、去认证，选择北京市企业认证", "我的 → 去认证 → 北京市企业认证 in the app")
+def choose_beijing_certification(app: App) -> None:
+    app.me.open()
+    app.me.go_to_certification()
+    app.certification.choose_beijing_certification()

@@ -1,0 +1,44 @@
+"""方式一 on the platform website: 平台账户, 个人中心 → 认证信息, 北京市企业认证."""
+
+from __future__ import annotations
+
+from fixtures.test_data import PlatformAccount
+from flows.narration import flow_step
+from pages.base import Secret
+from pages.platform.site import Website
+
+
+@flow_step("在平台首页点击注册，完成平台账户注册", "register a platform account from the home page")
+def register(website: Website, account: PlatformAccount) -> None:
+    """平台首页 → 右上角"注册" → 用户注册; the platform then asks for the login."""
+    website.home.open()
+    website.header.go_to_register()
+    website.register.register(account.username, account.mobile, account.password)
+    website.login.heading.wait_for()
+
+
+@flow_step("登录平台网站", "log in on the website")
+def log_in(website: Website, account: PlatformAccount) -> None:
+    website.login.log_in(account.username, account.password)
+    website.header.user_menu_button(account.username).wait_for()
+
+
+@flow_step("在平台网站注册平台账户并登录", "register a platform account on the website and log in")
+def register_and_log_in(website: Website, account: PlatformAccount) -> None:
+    """The guide's 步骤1."""
+    register(website, account)
+    log_in(website, account)
+
+
+@flow_step("登录平台网站，打开个人主页的认证信息", "log in on the website and open 个人主页's 认证信息")
+def log_in_at_profile(website: Website, login_name: str, password: str | Secret) -> None:
+    """An existing account: 个人主页 asks for the login first and comes back to it."""
+    website.profile.open()
+    website.login.log_in(login_name, password)
+    website.profile.certification_card.wait_for()
+
+
+@flow_step("在认证信息中选择北京市企业认证", "choose 北京市企业认证 in 认证信息")
+def choose_beijing_certification(website: Website) -> None:
+    """Hands the browser over to 一证通 (or straight back, when 一证通 remembers the login)."""
+    website.profile.choose_beijing_certification()
