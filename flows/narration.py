@@ -58,6 +58,44 @@ def flow_step(chinese: str, english: str) -> Callable[[Callable[P, R]], Callable
     return decorate
 
 
+class Recorder(Protocol):
+    """Whoever records the browser (a Playwright trace): stops while a secret leaves the page."""
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+
+_recorder: ContextVar[Recorder | None] = ContextVar("recorder", default=None)
+
+
+@contextlib.contextmanager
+def recording(recorder: Recorder) -> Iterator[Recorder]:
+    token = _recorder.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _recorder.reset(token)
+
+
+@contextlib.contextmanager
+def keeping_secret() -> Iterator[None]:
+    """A moment the recording must not see: a form carrying a credential is submitted.
+
+    Page objects type a secret without the trace seeing it, but the request that submits the form
+    carries it, and a trace keeps every request's body. So the recorder pauses (a trace ends its
+    chunk here and starts a new one afterwards); without a recorder nothing is recorded anyway.
+    """
+    recorder = _recorder.get()
+    if recorder is not None:
+        recorder.pause()
+    try:
+        yield
+    finally:
+        if recorder is not None:
+            recorder.resume()
+
+
 class ConsoleNarrator:
     """One line per step as it ends: its number, its name, ok or failed, and how long it took.
 
