@@ -17,12 +17,13 @@ PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/
 TAGS ?=
 SELECT := $(if $(strip $(TAGS)),-m "$(TAGS)")
 
-.PHONY: help setup browser regression smoke test check lint typecheck mocks bench clean
+.PHONY: help setup browser regression smoke walkthrough test check lint typecheck mocks bench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
 	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
 	@echo "make smoke       the main journeys, one scenario each (under a minute)"
+	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
@@ -46,6 +47,12 @@ regression: setup browser
 smoke: setup browser
 	@mkdir -p $(REPORTS)
 	$(PY) -m pytest steps -m smoke $(PYTEST_REPORTS)
+
+# Only the scenarios fixtures/walkthrough_plan.py assigns to the guide's sections; no regression
+# reports (they would be overwritten by this partial run).
+walkthrough: setup browser
+	$(PY) -m pytest steps -p no:randomly --walkthrough $(REPORTS)/walkthrough
+	@echo "illustrated guide: $(REPORTS)/walkthrough/index.html"
 
 check: lint typecheck
 

@@ -20,6 +20,7 @@ pytest_plugins = [
     "fixtures.bdd_report_tags",
     "fixtures.bdd_failures",
     "fixtures.bdd_step_check",
+    "fixtures.walkthrough",
     "fixtures.bdd_feature_check",
     "steps.backstage_steps",
     "steps.web_steps",
