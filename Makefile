@@ -16,14 +16,24 @@ PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/
 # A pytest marker expression over the features' tags: make regression TAGS='app and not iphone'.
 TAGS ?=
 SELECT := $(if $(strip $(TAGS)),-m "$(TAGS)")
+# SHARD=i/n runs the i-th of n parts of the suite (CI machines side by side), balanced by the durations
+# recorded in .test_durations (refresh: make durations).
+SHARD ?=
+DURATIONS := .test_durations
+SHARD_WORDS := $(subst /, ,$(SHARD))
+$(if $(strip $(SHARD)),$(if $(filter-out 2,$(words $(SHARD_WORDS))),$(error SHARD must be i/n, e.g. SHARD=2/4; got '$(SHARD)')))
+SPLIT := $(if $(strip $(SHARD)),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
+	--splitting-algorithm least_duration --durations-path $(DURATIONS) -p no:randomly)
 
-.PHONY: help setup browser regression smoke walkthrough test check lint typecheck mocks bench clean
+.PHONY: help setup browser regression smoke walkthrough durations test check lint typecheck mocks bench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
 	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
 	@echo "make smoke       the main journeys, one scenario each (under a minute)"
 	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
+	@echo "                 SHARD=i/n runs the i-th of n parts (CI machines side by side)"
+	@echo "make durations   record how long each test takes, for SHARD's balancing (commit .test_durations)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
@@ -38,15 +48,20 @@ $(VENV)/.installed: requirements.lock
 setup: $(VENV)/.installed
 
 browser: setup
-	@scripts/ensure_browser.sh $(PY)
+	@if [ -n "$$E2E_BROWSER_SERVER" ]; then echo "browser: the Playwright browser server at $$E2E_BROWSER_SERVER"; \
+	else scripts/ensure_browser.sh $(PY); fi
 
 regression: setup browser
 	@mkdir -p $(REPORTS)
-	$(PY) -m pytest steps $(SELECT) $(PYTEST_REPORTS)
+	$(PY) -m pytest steps $(SELECT) $(SPLIT) $(PYTEST_REPORTS)
 
 smoke: setup browser
 	@mkdir -p $(REPORTS)
 	$(PY) -m pytest steps -m smoke $(PYTEST_REPORTS)
+
+# How long each scenario and check takes, for SHARD's balancing: run on a quiet machine, commit the file.
+durations: setup browser
+	$(PY) -m pytest steps tests -p no:randomly --store-durations --clean-durations --durations-path $(DURATIONS)
 
 # Only the scenarios fixtures/walkthrough_plan.py assigns to the guide's sections; no regression
 # reports (they would be overwritten by this partial run).
