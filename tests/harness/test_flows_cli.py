@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from fixtures.backstage import Backstage
 from fixtures.test_data import TestDataBuilder
@@ -156,21 +157,15 @@ def test_a_configured_password_reaches_no_output_trace_screenshot_or_report(mock
     assert any(name.endswith("trace.trace") for name, _ in _files_under(evidence))
 
 
-def test_the_secret_typing_is_what_keeps_it_out_of_the_trace(mocks: MockServers, tmp_path: Path) -> None:
+def test_the_secret_typing_is_what_keeps_it_out_of_the_trace(
+    mocks: MockServers, browser: Browser, tmp_path: Path
+) -> None:
     """Guards the test above: Playwright's plain fill would put the password into the trace."""
-    from playwright.sync_api import sync_playwright
-
-    from fixtures.browser import QUIET_NETWORK_ARGS, choose_chromium
-
-    with sync_playwright() as playwright:
-        chosen = choose_chromium(playwright.chromium.executable_path)
-        launch = {"executable_path": str(chosen.executable)} if chosen.executable else {}
-        browser = playwright.chromium.launch(args=QUIET_NETWORK_ARGS, **launch)  # type: ignore[arg-type]
-        context = browser.new_context()
-        context.tracing.start(snapshots=True)
-        page = context.new_page()
-        page.goto(mocks.platform_url + "/login")
-        page.get_by_label("密码", exact=True).fill(SECRET_PASSWORD)
-        context.tracing.stop(path=tmp_path / "trace.zip")
-        browser.close()
+    context = browser.new_context()
+    context.tracing.start(snapshots=True)
+    page = context.new_page()
+    page.goto(mocks.platform_url + "/login")
+    page.get_by_label("密码", exact=True).fill(SECRET_PASSWORD)
+    context.tracing.stop(path=tmp_path / "trace.zip")
+    context.close()
     assert any(SECRET_PASSWORD.encode() in content for _, content in _files_under(tmp_path))
