@@ -23,7 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Playwright
 from pytest_bdd.feature import get_feature
 
 from fixtures.devices import DESKTOP_VIEWPORT, PHONES
@@ -367,9 +367,9 @@ def test_every_step_of_the_app_scenario_is_shown_with_its_pictures(walkthrough: 
             assert png_size(path.read_bytes())[0] == width
 
 
-def test_phone_pictures_are_as_wide_as_the_phone(walkthrough: WalkthroughRun) -> None:
-    with sync_playwright() as playwright:
-        phone_width = playwright.devices[PHONES["iphone"]]["viewport"]["width"]
+def test_phone_pictures_are_as_wide_as_the_phone(walkthrough: WalkthroughRun, playwright: Playwright) -> None:
+    # The session's Playwright: a second sync Playwright in this process is refused once the first one runs.
+    phone_width = playwright.devices[PHONES["iphone"]]["viewport"]["width"]
     phone_pictures = [p for step in walkthrough.shown(APP_RUN).steps for p in step.pictures if p[2] == "phone"]
     assert phone_pictures
     assert {width for _, width, _ in phone_pictures} == {phone_width}
