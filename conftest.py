@@ -21,6 +21,7 @@ pytest_plugins = [
     "fixtures.bdd_failures",
     "fixtures.bdd_step_check",
     "fixtures.walkthrough",
+    "fixtures.allure_report",
     "fixtures.bdd_feature_check",
     "steps.backstage_steps",
     "steps.web_steps",
