@@ -13,6 +13,12 @@ ARTIFACTS := test-results
 TRACING ?= $(if $(CI),retain-on-failure,off)
 PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
 	--screenshot=only-on-failure --tracing=$(TRACING) --output=$(ARTIFACTS)
+# The Allure results of a regression run, from which scripts/html_report.sh makes the HTML report.
+ALLURE_RESULTS := $(REPORTS)/allure-results
+# RERUNS=n reruns a failed scenario up to n times (pytest-rerunfailures); one that passes on a rerun is
+# reported as flaky (不稳定) in the HTML report with its failed attempts, never as a plain pass. Off by default.
+RERUNS ?= 0
+RERUN := $(if $(filter-out 0,$(RERUNS)),--reruns $(RERUNS))
 # A pytest marker expression over the features' tags: make regression TAGS='app and not iphone'.
 TAGS ?=
 SELECT := $(if $(strip $(TAGS)),-m "$(TAGS)")
@@ -25,10 +31,11 @@ $(if $(strip $(SHARD)),$(if $(filter-out 2,$(words $(SHARD_WORDS))),$(error SHAR
 SPLIT := $(if $(strip $(SHARD)),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS) -p no:randomly)
 
-.PHONY: help setup browser regression smoke walkthrough durations test check lint typecheck mocks bench clean
+.PHONY: help setup browser report-tools regression smoke walkthrough durations test check lint typecheck mocks bench clean
 
 help:
-	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/)"
+	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/,"
+	@echo "                 the HTML report in $(REPORTS)/html/index.html); RERUNS=n reruns failures, shown as flaky"
 	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
 	@echo "make smoke       the main journeys, one scenario each (under a minute)"
 	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
@@ -51,9 +58,21 @@ browser: setup
 	@if [ -n "$$E2E_BROWSER_SERVER" ]; then echo "browser: the Playwright browser server at $$E2E_BROWSER_SERVER"; \
 	else scripts/ensure_browser.sh $(PY); fi
 
-regression: setup browser
+# The HTML report is made whatever the outcome (a failed run is when it is read) and its path printed;
+# make still fails with pytest's exit status. A shard (SHARD=i/n) leaves only its Allure results: the CI
+# report job merges every shard's into one report (scripts/html_report.sh dir1 dir2 ...).
+regression: setup browser $(if $(strip $(SHARD)),,report-tools)
 	@mkdir -p $(REPORTS)
-	$(PY) -m pytest steps $(SELECT) $(SPLIT) $(PYTEST_REPORTS)
+	@status=0; $(PY) -m pytest steps $(SELECT) $(SPLIT) $(RERUN) $(PYTEST_REPORTS) \
+		--alluredir=$(ALLURE_RESULTS) --clean-alluredir || status=$$?; \
+	if [ -z "$(strip $(SHARD))" ]; then \
+		report=$$(scripts/html_report.sh $(ALLURE_RESULTS)) || exit 1; echo "HTML report: $$report"; \
+	fi; \
+	echo "reports: $(REPORTS)/junit.xml $(REPORTS)/cucumber.json $(ALLURE_RESULTS)/"; exit $$status
+
+# Node.js (20.19+) and the pinned Allure 3 report generator (package-lock.json) in node_modules/.
+report-tools:
+	scripts/ensure_node.sh
 
 smoke: setup browser
 	@mkdir -p $(REPORTS)
@@ -78,7 +97,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy .
 
-test: check browser
+test: check browser report-tools
 	@mkdir -p $(REPORTS)
 	$(PY) -m pytest tests steps $(PYTEST_REPORTS)
 
