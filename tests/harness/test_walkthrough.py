@@ -360,7 +360,8 @@ def test_every_step_of_the_app_scenario_is_shown_with_its_pictures(walkthrough: 
     assert first.pictures == []
     assert "还没有打开页面" in shown.text
     for step in rest:
-        assert step.pictures, f"no picture after step {step.number}"
+        # The guide says why a picture is missing (e.g. 截图失败：…): show it with the failure.
+        assert step.pictures, f"no picture after step {step.number}; the guide says: {shown.text}"
         for file, width, _ in step.pictures:
             path = walkthrough.folder / file
             assert path.is_file(), file
