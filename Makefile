@@ -31,7 +31,7 @@ $(if $(strip $(SHARD)),$(if $(filter-out 2,$(words $(SHARD_WORDS))),$(error SHAR
 SPLIT := $(if $(strip $(SHARD)),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS) -p no:randomly)
 
-.PHONY: help setup browser report-tools regression smoke walkthrough durations test check lint typecheck mocks bench clean
+.PHONY: help setup browser report-tools regression smoke walkthrough durations soak test check lint typecheck mocks bench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/,"
@@ -43,6 +43,7 @@ help:
 	@echo "make durations   record how long each test takes, for SHARD's balancing (commit .test_durations)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
+	@echo "make soak        the flake soak: the suite repeated serially, on 2 workers and under CPU load (reports/soak.json)"
 	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
 	@echo "make setup       only create $(VENV) with the pinned packages"
 	@echo "make browser     only make sure a Chromium (and CJK fonts) is installed"
@@ -103,6 +104,13 @@ test: check browser report-tools
 
 mocks: setup
 	$(PY) -m mock_servers
+
+# The flake soak: the whole scenario suite again and again, serially, with two workers, and with every
+# core kept busy; at least SOAK_RUNS scenario runs per mode (300: two passes of the 168 scenario runs each).
+SOAK_RUNS ?= 300
+SOAK_MODES ?= serial,parallel,loaded
+soak: setup browser
+	$(PY) scripts/soak.py --runs $(SOAK_RUNS) --modes $(SOAK_MODES)
 
 bench: setup browser
 	@mkdir -p $(REPORTS)
