@@ -31,7 +31,7 @@ $(if $(strip $(SHARD)),$(if $(filter-out 2,$(words $(SHARD_WORDS))),$(error SHAR
 SPLIT := $(if $(strip $(SHARD)),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS) -p no:randomly)
 
-.PHONY: help setup browser report-tools regression smoke walkthrough durations soak test check lint typecheck mocks bench clean
+.PHONY: help setup browser report-tools regression smoke walkthrough durations soak test check lint typecheck mocks bench microbench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/,"
@@ -44,7 +44,8 @@ help:
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make soak        the flake soak: the suite repeated serially, on 2 workers and under CPU load (reports/soak.json)"
-	@echo "make bench       measure where a scenario's time goes (reports/benchmark.json)"
+	@echo "make bench       where the suite's time goes: floor scenario, each scenario, 1 worker vs -n auto (reports/bench.json)"
+	@echo "make microbench  micro-benchmarks of the parts: renders, resets, the SSO hop (reports/benchmark.json)"
 	@echo "make setup       only create $(VENV) with the pinned packages"
 	@echo "make browser     only make sure a Chromium (and CJK fonts) is installed"
 
@@ -112,7 +113,14 @@ SOAK_MODES ?= serial,parallel,loaded
 soak: setup browser
 	$(PY) scripts/soak.py --runs $(SOAK_RUNS) --modes $(SOAK_MODES)
 
+# Where the suite's time goes, side by side in one run (scripts/bench.py): the mocks' start-up, the floor
+# scenario, every scenario's cost, the suite on one worker and on one per core, machine-wide CPU.
 bench: setup browser
+	@mkdir -p $(REPORTS)
+	$(PY) scripts/bench.py --output $(REPORTS)/bench.json
+
+# Micro-benchmarks of the parts (pytest-benchmark): a page render, a mock reset, the SSO hop over HTTP.
+microbench: setup browser
 	@mkdir -p $(REPORTS)
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$(REPORTS)/benchmark.json \
 		--benchmark-columns=min,median,mean,max,rounds --benchmark-sort=name
