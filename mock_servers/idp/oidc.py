@@ -13,6 +13,7 @@ import base64
 import binascii
 import hmac
 import re
+from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -42,17 +43,6 @@ CLAIMS_SUPPORTED: Final = ("iss", "sub", "aud", "iat", "exp", "auth_time", "nonc
 
 # RFC 7636 section 4.1/4.2: 43-128 characters of the unreserved set.
 _PKCE_VALUE: Final = re.compile(r"[A-Za-z0-9\-._~]{43,128}", re.ASCII)
-# RFC 6749 section 3.1: these must not appear twice in one request.
-_SINGLE_VALUED: Final = (
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-)
 _NO_STORE: Final = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -136,19 +126,20 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
             params = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
         else:
             params = list(request.query_params.multi_items())
-        values: dict[str, list[str]] = {}
-        for key, value in params:
-            values.setdefault(key, []).append(value)
+        values, repeated = _read_parameters(params)
 
         def single(name: str) -> str | None:
-            found = values.get(name)
-            return found[0] if found and len(found) == 1 else None
+            return values.get(name)
 
         def bad_request_page(detail: str) -> Response:
             # Without a trustworthy client and redirect_uri there is nowhere
             # safe to send the browser: answer here (RFC 6749 section 4.1.2.1).
             return error_page(templates, request, status_code=400, heading="认证请求无效", detail=detail)
 
+        # A repeated client_id or redirect_uri is no trustworthy one, even twice the same value.
+        for name in ("client_id", "redirect_uri"):
+            if name in repeated:
+                return bad_request_page(f"认证请求中的 {name} 重复（参数只能出现一次），请联系业务系统管理员。")
         client_id = single("client_id")
         client = store.get_client(client_id) if client_id else None
         if client is None:
@@ -157,16 +148,17 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         if redirect_uri is None or redirect_uri not in client.redirect_uris:
             return bad_request_page("回调地址与该应用登记的地址不一致（redirect_uri 无效），请联系业务系统管理员。")
 
-        state = single("state")
+        # A repeated state is no state: which one would the client recognise?
+        state = None if "state" in repeated else single("state")
 
         def error_redirect(error: str, description: str) -> Response:
             return RedirectResponse(
                 _add_query(redirect_uri, error=error, error_description=description, state=state), status_code=302
             )
 
-        duplicated = [name for name in _SINGLE_VALUED if len(values.get(name, [])) > 1]
-        if duplicated:
-            return error_redirect("invalid_request", f"parameter {duplicated[0]} was given more than once")
+        # RFC 6749 section 3.1: no parameter may be included more than once, whichever it is.
+        if repeated:
+            return error_redirect("invalid_request", _repeated_description(repeated))
         response_type = single("response_type")
         if not response_type:
             return error_redirect("invalid_request", "response_type is required")
@@ -208,6 +200,14 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
     @router.post(TOKEN_PATH)
     async def token(request: Request) -> JSONResponse:
         form = await request.form()
+        # RFC 6749 sections 3.2 and 5.2: a repeated parameter is invalid_request, before anything
+        # reads one of its values (last-wins would let a second code or secret slip in).
+        _values, repeated = _read_parameters(form.multi_items())
+        if repeated:
+            return _token_error("invalid_request", _repeated_description(repeated))
+        if "Authorization" in request.headers and form_text(form, "client_secret"):
+            # RFC 6749 section 2.3: one authentication method a request (5.2: "multiple credentials").
+            return _token_error("invalid_request", "client_secret in the body and the Authorization header both given")
         client = _authenticate_client(store, request, form)
         if client is None:
             return JSONResponse(
@@ -274,6 +274,32 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         return JSONResponse(user_claims(account), headers=_NO_STORE)
 
     return router
+
+
+def _read_parameters(pairs: Iterable[tuple[str, Any]]) -> tuple[dict[str, str], list[str]]:
+    """A request's text parameters, one value a name, and the names given more than once, in order.
+
+    RFC 6749 section 3.1: a parameter sent without a value is treated as omitted, and request
+    parameters must not be included more than once (section 3.2 says the same of the token endpoint).
+    """
+    values: dict[str, str] = {}
+    repeated: list[str] = []
+    for name, value in pairs:
+        if not isinstance(value, str) or value == "":
+            continue
+        if name in values and name not in repeated:
+            repeated.append(name)
+        values[name] = value
+    return values, repeated
+
+
+def _repeated_description(repeated: list[str]) -> str:
+    names = ", ".join(repeated)
+    return (
+        f"parameter {names} was given more than once"
+        if len(repeated) == 1
+        else f"parameters {names} were given more than once"
+    )
 
 
 def _token_error(error: str, description: str) -> JSONResponse:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -90,6 +90,15 @@ def redeem(idp: IdpDriver, code: str, verifier: str, **overrides: str) -> httpx.
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
     data.update(overrides)
     response: httpx.Response = idp.http.post("/am/oauth2/access_token", data=data, auth=(CLIENT_ID, CLIENT_SECRET))
+    return response
+
+
+def post_pairs(
+    idp: IdpDriver, path: str, pairs: list[tuple[str, str]], auth: tuple[str, str] | None = None
+) -> httpx.Response:
+    """A form POST whose body may repeat a field (httpx's ``data=`` takes a dict: one value a name)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    response: httpx.Response = idp.http.post(path, content=urlencode(pairs), headers=headers, auth=auth)
     return response
 
 
@@ -200,6 +209,55 @@ def test_authorize_refuses_a_repeated_parameter(idp: IdpDriver) -> None:
     params = [*flow.params().items(), ("scope", "openid")]
     response = idp.http.get("/am/oauth2/authorize", params=params)
     assert redirect_query(response)["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # RFC 6749 section 3.1: no parameter may come twice, not only the ones this IdP acts on.
+        pytest.param("state", "other-state", id="state"),
+        pytest.param("nonce", "other-nonce", id="nonce"),
+        pytest.param("code_challenge_method", "S256", id="code_challenge_method, same value twice"),
+        pytest.param("prompt", "login", id="prompt"),
+        pytest.param("max_age", "60", id="max_age"),
+        pytest.param("login_hint", "corp_admin", id="an optional OIDC parameter"),
+        pytest.param("response_mode", "query", id="response_mode"),
+    ],
+)
+def test_authorize_with_any_parameter_repeated_redirects_invalid_request_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, value: str
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])  # with a session a code would be issued
+    flow = Flow()
+    params = flow.params()
+    params.setdefault(name, value)
+    query = redirect_query(idp.http.get("/am/oauth2/authorize", params=[*params.items(), (name, value)]))
+    assert "code" not in query
+    assert query["error"] == "invalid_request"
+    assert name in query["error_description"]
+    if name != "state":
+        assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize("name", ["client_id", "redirect_uri"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_authorize_with_client_id_or_redirect_uri_repeated_answers_a_page_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, method: str
+) -> None:
+    # Even the same valid value twice: RFC 6749 section 4.1.2.1 sends nothing to a redirect_uri
+    # that is not established beyond doubt.
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    params = Flow().params()
+    repeated = [*params.items(), (name, params[name])]
+    if method == "GET":
+        response: httpx.Response = idp.http.get("/am/oauth2/authorize", params=repeated)
+    else:
+        response = post_pairs(idp, "/am/oauth2/authorize", repeated)
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    page = page_of(response)
+    assert page.headings(2) == ["认证请求无效"]
+    assert f"{name} 重复" in page.root.text()
 
 
 def test_authorize_without_a_session_sends_the_browser_to_the_login_page_with_goto(idp: IdpDriver) -> None:
@@ -450,6 +508,69 @@ def test_bad_client_credentials_are_401_invalid_client(idp: IdpDriver, auth: tup
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     assert response.headers["www-authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("code", "attacker-code", id="code"),
+        pytest.param("code_verifier", "A" * 43, id="code_verifier"),
+        pytest.param("redirect_uri", REDIRECT_URI, id="redirect_uri, same value twice"),
+        pytest.param("grant_type", "authorization_code", id="grant_type, same value twice"),
+        pytest.param("client_id", CLIENT_ID, id="client_id"),
+    ],
+)
+def test_a_token_request_with_a_parameter_repeated_is_invalid_request_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, value: str
+) -> None:
+    # RFC 6749 sections 3.2 and 5.2: a request that repeats a parameter is invalid_request,
+    # whichever copy would have been read (here the right one comes last: last-wins would pass).
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    right = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": flow.verifier,
+        "client_id": CLIENT_ID,
+    }
+    body = [(key, value) if key == name else (key, right[key]) for key in right]
+    body.append((name, right[name]))
+    response = post_pairs(idp, "/am/oauth2/access_token", body, auth=(CLIENT_ID, CLIENT_SECRET))
+    assert response.status_code == 400, response.text
+    assert response.headers["cache-control"] == "no-store"
+    error = response.json()
+    assert error["error"] == "invalid_request"
+    assert name in error["error_description"]
+    assert "access_token" not in error
+
+
+def test_a_token_request_with_two_client_secrets_is_refused(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    body = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", flow.verifier),
+        ("client_id", CLIENT_ID),
+        ("client_secret", "guess"),
+        ("client_secret", CLIENT_SECRET),
+    ]
+    response = post_pairs(idp, "/am/oauth2/access_token", body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    assert "client_secret" in response.json()["error_description"]
+
+
+def test_a_token_request_authenticating_the_client_two_ways_is_refused(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    # RFC 6749 sections 2.3 and 5.2: one authentication method a request ("multiple credentials").
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    response = redeem(idp, code, flow.verifier, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    assert "client_secret" in response.json()["error_description"]
 
 
 def test_other_grant_types_are_unsupported(idp: IdpDriver) -> None:
