@@ -14,10 +14,17 @@ import binascii
 import hmac
 import re
 from collections.abc import Iterable
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
+from authlib.oidc.core.grants.util import validate_request_prompt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from joserfc import jwt
@@ -40,6 +47,18 @@ ID_TOKEN_TTL_S: Final = 600
 ACCESS_TOKEN_TTL_S: Final = 3600
 ENTERPRISE_CLAIMS: Final = ("name", "preferred_username", "enterprise_name", "credit_code")
 CLAIMS_SUPPORTED: Final = ("iss", "sub", "aud", "iat", "exp", "auth_time", "nonce", *ENTERPRISE_CLAIMS)
+
+# OpenID Connect Core 3.1.2.1: the prompt values defined there (consent is answered consent_required).
+PROMPT_VALUES: Final = ("none", "login", "consent", "select_account")
+# The ticket an authorize request that asked for a fresh login carries through the login page.
+REAUTH_PARAM: Final = "yzt_reauth"
+_WHOLE_SECONDS: Final = re.compile(r"[0-9]+", re.ASCII)
+# Any max_age past a session's 120 minutes asks nothing more; capped so that timedelta cannot overflow.
+_MAX_AGE_CAP_S: Final = 10**9
+_PROMPT_ERRORS: Final = {
+    LoginRequiredError.error: "the user is not logged in, or not recently enough for max_age",
+    InvalidRequestError.error: "invalid prompt parameter",
+}
 
 # RFC 7636 section 4.1/4.2: 43-128 characters of the unreserved set.
 _PKCE_VALUE: Final = re.compile(r"[A-Za-z0-9\-._~]{43,128}", re.ASCII)
@@ -175,15 +194,62 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         if not _PKCE_VALUE.fullmatch(code_challenge):
             return error_redirect("invalid_request", "code_challenge is malformed")
 
+        # OpenID Connect Core 3.1.2.1: prompt and max_age.
+        prompts = (single("prompt") or "").split()
+        unknown_prompts = [value for value in prompts if value not in PROMPT_VALUES]
+        if unknown_prompts:
+            return error_redirect("invalid_request", f"prompt value {unknown_prompts[0]} is not supported")
+        max_age_text = single("max_age")
+        if max_age_text is not None and not _WHOLE_SECONDS.fullmatch(max_age_text):
+            return error_redirect("invalid_request", "max_age must be a whole number of seconds, 0 or more")
+        max_age = None if max_age_text is None else timedelta(seconds=min(int(max_age_text), _MAX_AGE_CAP_S))
+        # max_age=0 is a fresh login every time: prompt=login by another name (OIDC issue #993).
+        wants_login = "login" in prompts or max_age == timedelta(0)
+
+        def to_login_page() -> Response:
+            # Come back to this very request after logging in: its own query string, or the
+            # posted form re-encoded as one (a goto is a GET).  A request that asked for a fresh
+            # login carries a ticket, so that the login it gets answers it and no older one does.
+            if wants_login or max_age is not None:
+                ticket = store.request_reauth(client.client_id).ticket
+                kept = [(key, value) for key, value in params if key != REAUTH_PARAM]
+                query = urlencode([*kept, (REAUTH_PARAM, ticket)])
+            else:
+                query = request.url.query if request.method == "GET" else urlencode(params)
+            return RedirectResponse(login_url(AUTHORIZE_PATH + "?" + query), status_code=302)
+
+        # Who may answer without the login page: the session's account, when its login is
+        # recent enough for max_age and, for prompt=login, made after this request asked.
+        session_id = request.cookies.get(SESSION_COOKIE)
+        signed_in = store.session_account(session_id)
+        end_user: Account | None = None
+        logged_in_for_this = False
+        if signed_in is not None:
+            session, account = signed_in
+            logged_in_for_this = store.reauth_done(single(REAUTH_PARAM), client.client_id, session)
+            age = store.clock.now() - session.auth_time
+            if logged_in_for_this or (not wants_login and (max_age is None or age <= max_age)):
+                end_user = account
+        try:
+            # Authlib's rules: none without a user is login_required, none with another value is
+            # invalid_request, and "login" comes back when there is no user (or login was asked).
+            wanted = " ".join(value for value in prompts if not (logged_in_for_this and value == "login"))
+            interaction = _prompt_interaction(wanted, end_user, redirect_uri)
+        except OAuth2Error as error:
+            description = error.description or _PROMPT_ERRORS.get(str(error.error), "prompt cannot be honoured")
+            return error_redirect(str(error.error), description)
+        if "consent" in prompts:
+            # No consent screen here: relying parties are registered by the city, their consent is not asked.
+            return error_redirect(ConsentRequiredError.error, "this identity provider cannot ask for consent")
+        if interaction == "login":
+            return to_login_page()
+        # select_account: a session holds one account, which is the one selected.
+
         # Answering from the session is a use of it: it restarts the session's 30 idle minutes.
         # An ended session (idle too long, or 120 minutes after login) is none: log in again.
-        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE), use=True)
+        signed_in = store.session_account(session_id, use=True)
         if signed_in is None:
-            # Come back to this very request after logging in: its own query
-            # string, or the posted form re-encoded as one (a goto is a GET).
-            query = request.url.query if request.method == "GET" else urlencode(params)
-            goto = AUTHORIZE_PATH + "?" + query
-            return RedirectResponse(login_url(goto), status_code=302)
+            return to_login_page()
         session, _account = signed_in
         # Unknown scopes are dropped rather than refused (RFC 6749 section 3.3).
         granted = " ".join(scope for scope in SUPPORTED_SCOPES if scope in requested_scopes)
@@ -300,6 +366,26 @@ def _repeated_description(repeated: list[str]) -> str:
         if len(repeated) == 1
         else f"parameters {names} were given more than once"
     )
+
+
+class _PromptCheck:
+    """The little of an Authlib grant that ``validate_request_prompt`` reads (``request.payload.data``,
+    ``request.user``) and writes (``prompt``): this IdP runs its own endpoints, not Authlib's server."""
+
+    def __init__(self, prompt: str, user: Account | None) -> None:
+        self.request = SimpleNamespace(payload=BasicOAuth2Payload({"prompt": prompt} if prompt else {}), user=user)
+        self.prompt: str | None = None
+
+
+def _prompt_interaction(prompt: str, user: Account | None, redirect_uri: str) -> str | None:
+    """What the prompt asks of the IdP: "login", "consent", "select_account" or None (answer from the session).
+
+    Raises Authlib's LoginRequiredError (prompt=none, no user) or InvalidRequestError (none with another value).
+    """
+    check = _PromptCheck(prompt, user)
+    validate_request_prompt(check, redirect_uri)
+    interaction: str | None = check.prompt
+    return interaction
 
 
 def _token_error(error: str, description: str) -> JSONResponse:

@@ -416,6 +416,168 @@ def test_the_welcome_page_is_no_use_of_the_session(idp: IdpDriver, seeded: dict[
     assert idp.get("/am/UI/Welcome").headers["location"] == login_url()
 
 
+# --- prompt and max_age (OpenID Connect Core 3.1.2.1) -------------------------
+
+
+def login_goto(response: httpx.Response) -> str:
+    """The goto of a redirect to the login page (failing if the response is anything else)."""
+    assert response.status_code == 302, response.text
+    location = urlsplit(response.headers["location"])
+    assert location.path == "/am/UI/Login", response.headers["location"]
+    goto: str = parse_qs(location.query)["goto"][0]
+    assert goto.startswith("/am/oauth2/authorize?"), goto
+    return goto
+
+
+def log_in_again(idp: IdpDriver, goto: str, account: str) -> dict[str, str]:
+    """Type the password on the login page the IdP sent the browser to, then follow goto: the client's query."""
+    logged_in = idp.login(account, PASSWORD, goto=goto)
+    assert logged_in.status_code == 302, page_of(logged_in).alerts()
+    return redirect_query(idp.get(logged_in.headers["location"]))
+
+
+def auth_time_of(idp: IdpDriver, flow: Flow, code: str) -> int:
+    response = redeem(idp, code, flow.verifier)
+    assert response.status_code == 200, response.text
+    auth_time: int = verified_claims(idp, response.json()["id_token"], flow.nonce)["auth_time"]
+    return auth_time
+
+
+@pytest.mark.parametrize("minutes_later", [None, 31], ids=["never logged in", "session ended"])
+def test_prompt_none_without_a_session_goes_back_login_required_with_state(
+    idp: IdpDriver, seeded: dict[str, Any], minutes_later: int | None
+) -> None:
+    if minutes_later is not None:
+        sign_in_and_get_code(idp, Flow(), seeded["account"])
+        idp.advance(minutes=minutes_later)
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none")))
+    assert query["error"] == "login_required"
+    assert query["state"] == flow.state
+    assert "code" not in query
+
+
+def test_prompt_none_with_a_session_issues_a_code_straight_away(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none")))
+    assert query["state"] == flow.state
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
+def test_prompt_login_asks_for_the_password_again_even_with_a_session(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=5)
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(prompt="login")))
+    # The way back does not skip the password: the session from before the request is not enough.
+    login_goto(idp.get(goto))
+    query = log_in_again(idp, goto, seeded["account"])
+    assert query["state"] == flow.state
+    assert abs(auth_time_of(idp, flow, query["code"]) - _mock_timestamp(idp)) < 5  # the new login
+
+
+def test_a_fresh_login_answers_only_the_request_that_asked_for_it(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    goto = login_goto(authorize(idp, Flow().params(prompt="login")))
+    log_in_again(idp, goto, seeded["account"])
+    # The same way back once more (a reload, a copied address) asks for the password again.
+    login_goto(idp.get(goto))
+
+
+def test_a_max_age_beyond_any_session_is_always_met(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=29)
+    assert "code" in redirect_query(authorize(idp, Flow().params(max_age="9" * 30)))
+
+
+def test_prompt_login_without_a_session_asks_for_the_password_once(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(prompt="login")))
+    query = log_in_again(idp, goto, seeded["account"])
+    assert query["state"] == flow.state
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
+@pytest.mark.parametrize(("minutes_later", "asks_again"), [(9, False), (11, True)])
+def test_max_age_asks_for_the_password_again_once_the_login_is_older(
+    idp: IdpDriver, seeded: dict[str, Any], minutes_later: int, asks_again: bool
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    logged_in_at = _mock_timestamp(idp)
+    idp.advance(minutes=minutes_later)
+    flow = Flow()
+    response = authorize(idp, flow.params(max_age="600"))
+    if asks_again:
+        query = log_in_again(idp, login_goto(response), seeded["account"])
+        assert abs(auth_time_of(idp, flow, query["code"]) - _mock_timestamp(idp)) < 5
+    else:
+        # auth_time tells the client how old the login is, so it can check max_age itself.
+        assert abs(auth_time_of(idp, flow, redirect_query(response)["code"]) - logged_in_at) < 5
+
+
+def test_max_age_0_asks_for_the_password_every_time(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(max_age="0")))
+    idp.advance(seconds=3)  # however long typing the password takes, that login answers this request
+    query = log_in_again(idp, goto, seeded["account"])
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+    login_goto(authorize(idp, Flow().params(max_age="0")))
+
+
+def test_prompt_none_with_max_age_exceeded_is_login_required(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=2)
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none", max_age="60")))
+    assert query["error"] == "login_required"
+    assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"prompt": "none login"}, id="none with another value"),
+        pytest.param({"prompt": "none select_account"}, id="none with select_account"),
+        pytest.param({"prompt": "create"}, id="an unknown prompt value"),
+        pytest.param({"max_age": "-1"}, id="negative max_age"),
+        pytest.param({"max_age": "ten"}, id="max_age not a number"),
+        pytest.param({"max_age": "1.5"}, id="max_age not whole seconds"),
+    ],
+)
+def test_malformed_prompt_or_max_age_is_invalid_request(
+    idp: IdpDriver, seeded: dict[str, Any], overrides: dict[str, str]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(**overrides)))
+    assert query["error"] == "invalid_request"
+    assert next(iter(overrides)) in query["error_description"]
+    assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_prompt_consent_is_consent_required_the_idp_has_no_consent_screen(
+    idp: IdpDriver, seeded: dict[str, Any], signed_in: bool
+) -> None:
+    if signed_in:
+        sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="consent")))
+    assert query["error"] == "consent_required"
+    assert query["state"] == flow.state
+
+
+def test_prompt_select_account_is_answered_from_the_one_account_of_the_session(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="select_account")))
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
 # --- codes: single use, 60 s, bound to the verifier and the redirect_uri -----
 
 
