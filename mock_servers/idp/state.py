@@ -525,12 +525,17 @@ class IdpStore:
     # --- registration wizard ------------------------------------------------
 
     def save_identity(self, draft_id: str | None, identity: LegalIdentity) -> RegistrationDraft:
-        """Record a passed step 1, starting a new draft unless ``draft_id`` names a live one."""
+        """Record a passed step 1 in a new draft, under a new id; the draft ``draft_id`` named ends.
+
+        The id a browser sent is never taken over: it could be one an attacker planted there
+        (a cookie a sibling subdomain set), and the attacker would then finish 创建账号 with
+        its own password and mobile for this browser's enterprise and legal representative.
+        """
         with self._lock:
-            if draft_id is None or draft_id not in self._drafts:
-                draft_id = secrets.token_urlsafe(16)
-            draft = RegistrationDraft(draft_id=draft_id, identity=identity)
-            self._drafts[draft_id] = draft
+            if draft_id is not None:
+                self._drafts.pop(draft_id, None)
+            draft = RegistrationDraft(draft_id=secrets.token_urlsafe(32), identity=identity)
+            self._drafts[draft.draft_id] = draft
             return draft
 
     def get_draft(self, draft_id: str | None) -> RegistrationDraft | None:
