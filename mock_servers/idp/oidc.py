@@ -13,10 +13,18 @@ import base64
 import binascii
 import hmac
 import re
+from collections.abc import Iterable
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote_plus, urlencode, urlsplit, urlunsplit
 
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
+from authlib.oidc.core.grants.util import validate_request_prompt
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from joserfc import jwt
@@ -40,19 +48,20 @@ ACCESS_TOKEN_TTL_S: Final = 3600
 ENTERPRISE_CLAIMS: Final = ("name", "preferred_username", "enterprise_name", "credit_code")
 CLAIMS_SUPPORTED: Final = ("iss", "sub", "aud", "iat", "exp", "auth_time", "nonce", *ENTERPRISE_CLAIMS)
 
+# OpenID Connect Core 3.1.2.1: the prompt values defined there (consent is answered consent_required).
+PROMPT_VALUES: Final = ("none", "login", "consent", "select_account")
+# The ticket an authorize request that asked for a fresh login carries through the login page.
+REAUTH_PARAM: Final = "yzt_reauth"
+_WHOLE_SECONDS: Final = re.compile(r"[0-9]+", re.ASCII)
+# Any max_age past a session's 120 minutes asks nothing more; capped so that timedelta cannot overflow.
+_MAX_AGE_CAP_S: Final = 10**9
+_PROMPT_ERRORS: Final = {
+    LoginRequiredError.error: "the user is not logged in, or not recently enough for max_age",
+    InvalidRequestError.error: "invalid prompt parameter",
+}
+
 # RFC 7636 section 4.1/4.2: 43-128 characters of the unreserved set.
 _PKCE_VALUE: Final = re.compile(r"[A-Za-z0-9\-._~]{43,128}", re.ASCII)
-# RFC 6749 section 3.1: these must not appear twice in one request.
-_SINGLE_VALUED: Final = (
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-)
 _NO_STORE: Final = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -136,19 +145,20 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
             params = [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
         else:
             params = list(request.query_params.multi_items())
-        values: dict[str, list[str]] = {}
-        for key, value in params:
-            values.setdefault(key, []).append(value)
+        values, repeated = _read_parameters(params)
 
         def single(name: str) -> str | None:
-            found = values.get(name)
-            return found[0] if found and len(found) == 1 else None
+            return values.get(name)
 
         def bad_request_page(detail: str) -> Response:
             # Without a trustworthy client and redirect_uri there is nowhere
             # safe to send the browser: answer here (RFC 6749 section 4.1.2.1).
             return error_page(templates, request, status_code=400, heading="认证请求无效", detail=detail)
 
+        # A repeated client_id or redirect_uri is no trustworthy one, even twice the same value.
+        for name in ("client_id", "redirect_uri"):
+            if name in repeated:
+                return bad_request_page(f"认证请求中的 {name} 重复（参数只能出现一次），请联系业务系统管理员。")
         client_id = single("client_id")
         client = store.get_client(client_id) if client_id else None
         if client is None:
@@ -157,16 +167,17 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         if redirect_uri is None or redirect_uri not in client.redirect_uris:
             return bad_request_page("回调地址与该应用登记的地址不一致（redirect_uri 无效），请联系业务系统管理员。")
 
-        state = single("state")
+        # A repeated state is no state: which one would the client recognise?
+        state = None if "state" in repeated else single("state")
 
         def error_redirect(error: str, description: str) -> Response:
             return RedirectResponse(
                 _add_query(redirect_uri, error=error, error_description=description, state=state), status_code=302
             )
 
-        duplicated = [name for name in _SINGLE_VALUED if len(values.get(name, [])) > 1]
-        if duplicated:
-            return error_redirect("invalid_request", f"parameter {duplicated[0]} was given more than once")
+        # RFC 6749 section 3.1: no parameter may be included more than once, whichever it is.
+        if repeated:
+            return error_redirect("invalid_request", _repeated_description(repeated))
         response_type = single("response_type")
         if not response_type:
             return error_redirect("invalid_request", "response_type is required")
@@ -183,15 +194,62 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         if not _PKCE_VALUE.fullmatch(code_challenge):
             return error_redirect("invalid_request", "code_challenge is malformed")
 
+        # OpenID Connect Core 3.1.2.1: prompt and max_age.
+        prompts = (single("prompt") or "").split()
+        unknown_prompts = [value for value in prompts if value not in PROMPT_VALUES]
+        if unknown_prompts:
+            return error_redirect("invalid_request", f"prompt value {unknown_prompts[0]} is not supported")
+        max_age_text = single("max_age")
+        if max_age_text is not None and not _WHOLE_SECONDS.fullmatch(max_age_text):
+            return error_redirect("invalid_request", "max_age must be a whole number of seconds, 0 or more")
+        max_age = None if max_age_text is None else timedelta(seconds=min(int(max_age_text), _MAX_AGE_CAP_S))
+        # max_age=0 is a fresh login every time: prompt=login by another name (OIDC issue #993).
+        wants_login = "login" in prompts or max_age == timedelta(0)
+
+        def to_login_page() -> Response:
+            # Come back to this very request after logging in: its own query string, or the
+            # posted form re-encoded as one (a goto is a GET).  A request that asked for a fresh
+            # login carries a ticket, so that the login it gets answers it and no older one does.
+            if wants_login or max_age is not None:
+                ticket = store.request_reauth(client.client_id).ticket
+                kept = [(key, value) for key, value in params if key != REAUTH_PARAM]
+                query = urlencode([*kept, (REAUTH_PARAM, ticket)])
+            else:
+                query = request.url.query if request.method == "GET" else urlencode(params)
+            return RedirectResponse(login_url(AUTHORIZE_PATH + "?" + query), status_code=302)
+
+        # Who may answer without the login page: the session's account, when its login is
+        # recent enough for max_age and, for prompt=login, made after this request asked.
+        session_id = request.cookies.get(SESSION_COOKIE)
+        signed_in = store.session_account(session_id)
+        end_user: Account | None = None
+        logged_in_for_this = False
+        if signed_in is not None:
+            session, account = signed_in
+            logged_in_for_this = store.reauth_done(single(REAUTH_PARAM), client.client_id, session)
+            age = store.clock.now() - session.auth_time
+            if logged_in_for_this or (not wants_login and (max_age is None or age <= max_age)):
+                end_user = account
+        try:
+            # Authlib's rules: none without a user is login_required, none with another value is
+            # invalid_request, and "login" comes back when there is no user (or login was asked).
+            wanted = " ".join(value for value in prompts if not (logged_in_for_this and value == "login"))
+            interaction = _prompt_interaction(wanted, end_user, redirect_uri)
+        except OAuth2Error as error:
+            description = error.description or _PROMPT_ERRORS.get(str(error.error), "prompt cannot be honoured")
+            return error_redirect(str(error.error), description)
+        if "consent" in prompts:
+            # No consent screen here: relying parties are registered by the city, their consent is not asked.
+            return error_redirect(ConsentRequiredError.error, "this identity provider cannot ask for consent")
+        if interaction == "login":
+            return to_login_page()
+        # select_account: a session holds one account, which is the one selected.
+
         # Answering from the session is a use of it: it restarts the session's 30 idle minutes.
         # An ended session (idle too long, or 120 minutes after login) is none: log in again.
-        signed_in = store.session_account(request.cookies.get(SESSION_COOKIE), use=True)
+        signed_in = store.session_account(session_id, use=True)
         if signed_in is None:
-            # Come back to this very request after logging in: its own query
-            # string, or the posted form re-encoded as one (a goto is a GET).
-            query = request.url.query if request.method == "GET" else urlencode(params)
-            goto = AUTHORIZE_PATH + "?" + query
-            return RedirectResponse(login_url(goto), status_code=302)
+            return to_login_page()
         session, _account = signed_in
         # Unknown scopes are dropped rather than refused (RFC 6749 section 3.3).
         granted = " ".join(scope for scope in SUPPORTED_SCOPES if scope in requested_scopes)
@@ -208,6 +266,14 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
     @router.post(TOKEN_PATH)
     async def token(request: Request) -> JSONResponse:
         form = await request.form()
+        # RFC 6749 sections 3.2 and 5.2: a repeated parameter is invalid_request, before anything
+        # reads one of its values (last-wins would let a second code or secret slip in).
+        _values, repeated = _read_parameters(form.multi_items())
+        if repeated:
+            return _token_error("invalid_request", _repeated_description(repeated))
+        if "Authorization" in request.headers and form_text(form, "client_secret"):
+            # RFC 6749 section 2.3: one authentication method a request (5.2: "multiple credentials").
+            return _token_error("invalid_request", "client_secret in the body and the Authorization header both given")
         client = _authenticate_client(store, request, form)
         if client is None:
             return JSONResponse(
@@ -274,6 +340,52 @@ def oidc_router(*, store: IdpStore, templates: Jinja2Templates, signing_key: Sig
         return JSONResponse(user_claims(account), headers=_NO_STORE)
 
     return router
+
+
+def _read_parameters(pairs: Iterable[tuple[str, Any]]) -> tuple[dict[str, str], list[str]]:
+    """A request's text parameters, one value a name, and the names given more than once, in order.
+
+    RFC 6749 section 3.1: a parameter sent without a value is treated as omitted, and request
+    parameters must not be included more than once (section 3.2 says the same of the token endpoint).
+    """
+    values: dict[str, str] = {}
+    repeated: list[str] = []
+    for name, value in pairs:
+        if not isinstance(value, str) or value == "":
+            continue
+        if name in values and name not in repeated:
+            repeated.append(name)
+        values[name] = value
+    return values, repeated
+
+
+def _repeated_description(repeated: list[str]) -> str:
+    names = ", ".join(repeated)
+    return (
+        f"parameter {names} was given more than once"
+        if len(repeated) == 1
+        else f"parameters {names} were given more than once"
+    )
+
+
+class _PromptCheck:
+    """The little of an Authlib grant that ``validate_request_prompt`` reads (``request.payload.data``,
+    ``request.user``) and writes (``prompt``): this IdP runs its own endpoints, not Authlib's server."""
+
+    def __init__(self, prompt: str, user: Account | None) -> None:
+        self.request = SimpleNamespace(payload=BasicOAuth2Payload({"prompt": prompt} if prompt else {}), user=user)
+        self.prompt: str | None = None
+
+
+def _prompt_interaction(prompt: str, user: Account | None, redirect_uri: str) -> str | None:
+    """What the prompt asks of the IdP: "login", "consent", "select_account" or None (answer from the session).
+
+    Raises Authlib's LoginRequiredError (prompt=none, no user) or InvalidRequestError (none with another value).
+    """
+    check = _PromptCheck(prompt, user)
+    validate_request_prompt(check, redirect_uri)
+    interaction: str | None = check.prompt
+    return interaction
 
 
 def _token_error(error: str, description: str) -> JSONResponse:

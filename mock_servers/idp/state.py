@@ -39,6 +39,8 @@ REVIEW_WORKING_DAYS: Final = 1
 # OpenAM's usual session defaults: 30 minutes without use, 120 minutes in all.
 SESSION_IDLE_TIMEOUT: Final = timedelta(minutes=30)
 SESSION_MAX_LIFETIME: Final = timedelta(minutes=120)
+# How long a request for a fresh login (prompt=login, max_age) waits for the password on the login page.
+REAUTH_TTL: Final = timedelta(minutes=30)
 # 找回密码: how long a verified identity (步骤1) stays good for setting a new password (步骤2).
 RECOVERY_TTL: Final = timedelta(minutes=30)
 # The signature of the IdP's text messages (【北京市统一身份认证平台】您的验证码为…) and what its codes are for.
@@ -126,6 +128,20 @@ class IdpSession:
     def expires_at(self) -> datetime:
         """When the session ends: 30 minutes without use or 120 minutes after login, whichever comes first."""
         return min(self.last_used + SESSION_IDLE_TIMEOUT, self.auth_time + SESSION_MAX_LIFETIME)
+
+
+@dataclass(frozen=True)
+class ReauthRequest:
+    """An authorize request that asked for a fresh login (prompt=login, max_age) and went to the login page.
+
+    Its ticket rides along in the login page's goto; back at authorize, only a session that
+    logged in at or after ``requested_at`` answers the request.
+    """
+
+    ticket: str
+    client_id: str
+    requested_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -238,6 +254,7 @@ class IdpStore:
         self._tokens: dict[str, AccessToken] = {}
         self._drafts: dict[str, RegistrationDraft] = {}
         self._recoveries: dict[str, PasswordRecovery] = {}
+        self._reauths: dict[str, ReauthRequest] = {}
         # Failed logins on names that are no account: (failures in a row, locked until).
         self._unknown_strikes: dict[str, tuple[int, datetime | None]] = {}
         self._faults = Faults()
@@ -254,6 +271,7 @@ class IdpStore:
             self._tokens.clear()
             self._drafts.clear()
             self._recoveries.clear()
+            self._reauths.clear()
             self._unknown_strikes.clear()
             self._faults = Faults()
         self.sms.reset()
@@ -507,12 +525,17 @@ class IdpStore:
     # --- registration wizard ------------------------------------------------
 
     def save_identity(self, draft_id: str | None, identity: LegalIdentity) -> RegistrationDraft:
-        """Record a passed step 1, starting a new draft unless ``draft_id`` names a live one."""
+        """Record a passed step 1 in a new draft, under a new id; the draft ``draft_id`` named ends.
+
+        The id a browser sent is never taken over: it could be one an attacker planted there
+        (a cookie a sibling subdomain set), and the attacker would then finish 创建账号 with
+        its own password and mobile for this browser's enterprise and legal representative.
+        """
         with self._lock:
-            if draft_id is None or draft_id not in self._drafts:
-                draft_id = secrets.token_urlsafe(16)
-            draft = RegistrationDraft(draft_id=draft_id, identity=identity)
-            self._drafts[draft_id] = draft
+            if draft_id is not None:
+                self._drafts.pop(draft_id, None)
+            draft = RegistrationDraft(draft_id=secrets.token_urlsafe(32), identity=identity)
+            self._drafts[draft.draft_id] = draft
             return draft
 
     def get_draft(self, draft_id: str | None) -> RegistrationDraft | None:
@@ -589,6 +612,37 @@ class IdpStore:
         if session_id:
             with self._lock:
                 self._sessions.pop(session_id, None)
+
+    def request_reauth(self, client_id: str) -> ReauthRequest:
+        """An authorize request of ``client_id`` needs a login from now on: its ticket for the login page's goto."""
+        now = self.clock.now()
+        reauth = ReauthRequest(
+            ticket=secrets.token_urlsafe(24), client_id=client_id, requested_at=now, expires_at=now + REAUTH_TTL
+        )
+        with self._lock:
+            _drop_expired(self._reauths, before=now)
+            self._reauths[reauth.ticket] = reauth
+        return reauth
+
+    def reauth_done(self, ticket: str | None, client_id: str, session: IdpSession) -> bool:
+        """True if ``session`` logged in after the request behind ``ticket`` (of this client) asked for it.
+
+        A ticket answers once: it is forgotten when it is done, and when it has expired.
+        """
+        if not ticket:
+            return False
+        now = self.clock.now()
+        with self._lock:
+            reauth = self._reauths.get(ticket)
+            if reauth is None or reauth.client_id != client_id:
+                return False
+            if now >= reauth.expires_at:
+                del self._reauths[ticket]
+                return False
+            if session.auth_time < reauth.requested_at:
+                return False
+            del self._reauths[ticket]
+            return True
 
     # --- authorization codes and access tokens ------------------------------
 

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -90,6 +90,15 @@ def redeem(idp: IdpDriver, code: str, verifier: str, **overrides: str) -> httpx.
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
     data.update(overrides)
     response: httpx.Response = idp.http.post("/am/oauth2/access_token", data=data, auth=(CLIENT_ID, CLIENT_SECRET))
+    return response
+
+
+def post_pairs(
+    idp: IdpDriver, path: str, pairs: list[tuple[str, str]], auth: tuple[str, str] | None = None
+) -> httpx.Response:
+    """A form POST whose body may repeat a field (httpx's ``data=`` takes a dict: one value a name)."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    response: httpx.Response = idp.http.post(path, content=urlencode(pairs), headers=headers, auth=auth)
     return response
 
 
@@ -200,6 +209,55 @@ def test_authorize_refuses_a_repeated_parameter(idp: IdpDriver) -> None:
     params = [*flow.params().items(), ("scope", "openid")]
     response = idp.http.get("/am/oauth2/authorize", params=params)
     assert redirect_query(response)["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # RFC 6749 section 3.1: no parameter may come twice, not only the ones this IdP acts on.
+        pytest.param("state", "other-state", id="state"),
+        pytest.param("nonce", "other-nonce", id="nonce"),
+        pytest.param("code_challenge_method", "S256", id="code_challenge_method, same value twice"),
+        pytest.param("prompt", "login", id="prompt"),
+        pytest.param("max_age", "60", id="max_age"),
+        pytest.param("login_hint", "corp_admin", id="an optional OIDC parameter"),
+        pytest.param("response_mode", "query", id="response_mode"),
+    ],
+)
+def test_authorize_with_any_parameter_repeated_redirects_invalid_request_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, value: str
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])  # with a session a code would be issued
+    flow = Flow()
+    params = flow.params()
+    params.setdefault(name, value)
+    query = redirect_query(idp.http.get("/am/oauth2/authorize", params=[*params.items(), (name, value)]))
+    assert "code" not in query
+    assert query["error"] == "invalid_request"
+    assert name in query["error_description"]
+    if name != "state":
+        assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize("name", ["client_id", "redirect_uri"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_authorize_with_client_id_or_redirect_uri_repeated_answers_a_page_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, method: str
+) -> None:
+    # Even the same valid value twice: RFC 6749 section 4.1.2.1 sends nothing to a redirect_uri
+    # that is not established beyond doubt.
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    params = Flow().params()
+    repeated = [*params.items(), (name, params[name])]
+    if method == "GET":
+        response: httpx.Response = idp.http.get("/am/oauth2/authorize", params=repeated)
+    else:
+        response = post_pairs(idp, "/am/oauth2/authorize", repeated)
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    page = page_of(response)
+    assert page.headings(2) == ["认证请求无效"]
+    assert f"{name} 重复" in page.root.text()
 
 
 def test_authorize_without_a_session_sends_the_browser_to_the_login_page_with_goto(idp: IdpDriver) -> None:
@@ -358,6 +416,168 @@ def test_the_welcome_page_is_no_use_of_the_session(idp: IdpDriver, seeded: dict[
     assert idp.get("/am/UI/Welcome").headers["location"] == login_url()
 
 
+# --- prompt and max_age (OpenID Connect Core 3.1.2.1) -------------------------
+
+
+def login_goto(response: httpx.Response) -> str:
+    """The goto of a redirect to the login page (failing if the response is anything else)."""
+    assert response.status_code == 302, response.text
+    location = urlsplit(response.headers["location"])
+    assert location.path == "/am/UI/Login", response.headers["location"]
+    goto: str = parse_qs(location.query)["goto"][0]
+    assert goto.startswith("/am/oauth2/authorize?"), goto
+    return goto
+
+
+def log_in_again(idp: IdpDriver, goto: str, account: str) -> dict[str, str]:
+    """Type the password on the login page the IdP sent the browser to, then follow goto: the client's query."""
+    logged_in = idp.login(account, PASSWORD, goto=goto)
+    assert logged_in.status_code == 302, page_of(logged_in).alerts()
+    return redirect_query(idp.get(logged_in.headers["location"]))
+
+
+def auth_time_of(idp: IdpDriver, flow: Flow, code: str) -> int:
+    response = redeem(idp, code, flow.verifier)
+    assert response.status_code == 200, response.text
+    auth_time: int = verified_claims(idp, response.json()["id_token"], flow.nonce)["auth_time"]
+    return auth_time
+
+
+@pytest.mark.parametrize("minutes_later", [None, 31], ids=["never logged in", "session ended"])
+def test_prompt_none_without_a_session_goes_back_login_required_with_state(
+    idp: IdpDriver, seeded: dict[str, Any], minutes_later: int | None
+) -> None:
+    if minutes_later is not None:
+        sign_in_and_get_code(idp, Flow(), seeded["account"])
+        idp.advance(minutes=minutes_later)
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none")))
+    assert query["error"] == "login_required"
+    assert query["state"] == flow.state
+    assert "code" not in query
+
+
+def test_prompt_none_with_a_session_issues_a_code_straight_away(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none")))
+    assert query["state"] == flow.state
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
+def test_prompt_login_asks_for_the_password_again_even_with_a_session(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=5)
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(prompt="login")))
+    # The way back does not skip the password: the session from before the request is not enough.
+    login_goto(idp.get(goto))
+    query = log_in_again(idp, goto, seeded["account"])
+    assert query["state"] == flow.state
+    assert abs(auth_time_of(idp, flow, query["code"]) - _mock_timestamp(idp)) < 5  # the new login
+
+
+def test_a_fresh_login_answers_only_the_request_that_asked_for_it(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    goto = login_goto(authorize(idp, Flow().params(prompt="login")))
+    log_in_again(idp, goto, seeded["account"])
+    # The same way back once more (a reload, a copied address) asks for the password again.
+    login_goto(idp.get(goto))
+
+
+def test_a_max_age_beyond_any_session_is_always_met(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=29)
+    assert "code" in redirect_query(authorize(idp, Flow().params(max_age="9" * 30)))
+
+
+def test_prompt_login_without_a_session_asks_for_the_password_once(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(prompt="login")))
+    query = log_in_again(idp, goto, seeded["account"])
+    assert query["state"] == flow.state
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
+@pytest.mark.parametrize(("minutes_later", "asks_again"), [(9, False), (11, True)])
+def test_max_age_asks_for_the_password_again_once_the_login_is_older(
+    idp: IdpDriver, seeded: dict[str, Any], minutes_later: int, asks_again: bool
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    logged_in_at = _mock_timestamp(idp)
+    idp.advance(minutes=minutes_later)
+    flow = Flow()
+    response = authorize(idp, flow.params(max_age="600"))
+    if asks_again:
+        query = log_in_again(idp, login_goto(response), seeded["account"])
+        assert abs(auth_time_of(idp, flow, query["code"]) - _mock_timestamp(idp)) < 5
+    else:
+        # auth_time tells the client how old the login is, so it can check max_age itself.
+        assert abs(auth_time_of(idp, flow, redirect_query(response)["code"]) - logged_in_at) < 5
+
+
+def test_max_age_0_asks_for_the_password_every_time(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    goto = login_goto(authorize(idp, flow.params(max_age="0")))
+    idp.advance(seconds=3)  # however long typing the password takes, that login answers this request
+    query = log_in_again(idp, goto, seeded["account"])
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+    login_goto(authorize(idp, Flow().params(max_age="0")))
+
+
+def test_prompt_none_with_max_age_exceeded_is_login_required(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    idp.advance(minutes=2)
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="none", max_age="60")))
+    assert query["error"] == "login_required"
+    assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"prompt": "none login"}, id="none with another value"),
+        pytest.param({"prompt": "none select_account"}, id="none with select_account"),
+        pytest.param({"prompt": "create"}, id="an unknown prompt value"),
+        pytest.param({"max_age": "-1"}, id="negative max_age"),
+        pytest.param({"max_age": "ten"}, id="max_age not a number"),
+        pytest.param({"max_age": "1.5"}, id="max_age not whole seconds"),
+    ],
+)
+def test_malformed_prompt_or_max_age_is_invalid_request(
+    idp: IdpDriver, seeded: dict[str, Any], overrides: dict[str, str]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(**overrides)))
+    assert query["error"] == "invalid_request"
+    assert next(iter(overrides)) in query["error_description"]
+    assert query["state"] == flow.state
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_prompt_consent_is_consent_required_the_idp_has_no_consent_screen(
+    idp: IdpDriver, seeded: dict[str, Any], signed_in: bool
+) -> None:
+    if signed_in:
+        sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="consent")))
+    assert query["error"] == "consent_required"
+    assert query["state"] == flow.state
+
+
+def test_prompt_select_account_is_answered_from_the_one_account_of_the_session(
+    idp: IdpDriver, seeded: dict[str, Any]
+) -> None:
+    sign_in_and_get_code(idp, Flow(), seeded["account"])
+    flow = Flow()
+    query = redirect_query(authorize(idp, flow.params(prompt="select_account")))
+    assert redeem(idp, query["code"], flow.verifier).status_code == 200
+
+
 # --- codes: single use, 60 s, bound to the verifier and the redirect_uri -----
 
 
@@ -450,6 +670,69 @@ def test_bad_client_credentials_are_401_invalid_client(idp: IdpDriver, auth: tup
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     assert response.headers["www-authenticate"].startswith("Basic")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        pytest.param("code", "attacker-code", id="code"),
+        pytest.param("code_verifier", "A" * 43, id="code_verifier"),
+        pytest.param("redirect_uri", REDIRECT_URI, id="redirect_uri, same value twice"),
+        pytest.param("grant_type", "authorization_code", id="grant_type, same value twice"),
+        pytest.param("client_id", CLIENT_ID, id="client_id"),
+    ],
+)
+def test_a_token_request_with_a_parameter_repeated_is_invalid_request_naming_it(
+    idp: IdpDriver, seeded: dict[str, Any], name: str, value: str
+) -> None:
+    # RFC 6749 sections 3.2 and 5.2: a request that repeats a parameter is invalid_request,
+    # whichever copy would have been read (here the right one comes last: last-wins would pass).
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    right = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": flow.verifier,
+        "client_id": CLIENT_ID,
+    }
+    body = [(key, value) if key == name else (key, right[key]) for key in right]
+    body.append((name, right[name]))
+    response = post_pairs(idp, "/am/oauth2/access_token", body, auth=(CLIENT_ID, CLIENT_SECRET))
+    assert response.status_code == 400, response.text
+    assert response.headers["cache-control"] == "no-store"
+    error = response.json()
+    assert error["error"] == "invalid_request"
+    assert name in error["error_description"]
+    assert "access_token" not in error
+
+
+def test_a_token_request_with_two_client_secrets_is_refused(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    body = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT_URI),
+        ("code_verifier", flow.verifier),
+        ("client_id", CLIENT_ID),
+        ("client_secret", "guess"),
+        ("client_secret", CLIENT_SECRET),
+    ]
+    response = post_pairs(idp, "/am/oauth2/access_token", body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    assert "client_secret" in response.json()["error_description"]
+
+
+def test_a_token_request_authenticating_the_client_two_ways_is_refused(idp: IdpDriver, seeded: dict[str, Any]) -> None:
+    # RFC 6749 sections 2.3 and 5.2: one authentication method a request ("multiple credentials").
+    flow = Flow()
+    code = sign_in_and_get_code(idp, flow, seeded["account"])
+    response = redeem(idp, code, flow.verifier, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    assert "client_secret" in response.json()["error_description"]
 
 
 def test_other_grant_types_are_unsupported(idp: IdpDriver) -> None:

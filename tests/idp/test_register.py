@@ -288,6 +288,42 @@ def test_r4_is_checked_again_when_two_browsers_race_for_the_same_person(idp: Idp
     assert idp.http.get("/_control/accounts/second_one").status_code == 404
 
 
+def test_a_draft_id_planted_in_another_browser_is_not_taken_over(idp: IdpDriver) -> None:
+    # The attacker passes step 1 for any enterprise and plants its wizard cookie in the victim's
+    # browser (a sibling subdomain can set it).  Passing step 1 there must not hand the victim's
+    # enterprise and legal representative to the attacker's draft.
+    attacker, victim = idp, idp.new_browser()
+    assert post_identity(attacker, attacker.identity()).status_code == 303
+    planted = attacker.http.cookies["yzt_register"]
+    victim.http.cookies.set("yzt_register", planted, domain="testserver.local")
+    victim_identity = victim.identity()
+    assert post_identity(victim, victim_identity).status_code == 303
+    assert victim.http.cookies["yzt_register"] != planted, "step 1 must issue a new draft id"
+
+    # The attacker's draft stopped working: its 创建账号 starts over instead of creating an account.
+    stolen = post_account(attacker, "attacker_01", mobile="13700001111")
+    assert stolen.status_code == 303
+    assert stolen.headers["location"] == with_goto("/am/register", GOTO)
+    assert attacker.http.get("/_control/accounts/attacker_01").status_code == 404
+
+    # The victim finishes its own registration, with its own password and mobile.
+    assert post_account(victim, "victim_01", mobile="13912345678").status_code == 303
+    account = victim.account("victim_01")
+    assert account["credit_code"] == victim_identity["credit_code"]
+    assert account["mobile"] == "13912345678"
+
+
+def test_passing_step_one_again_ends_the_earlier_draft(idp: IdpDriver) -> None:
+    assert post_identity(idp, idp.identity()).status_code == 303
+    first = idp.http.cookies["yzt_register"]
+    assert post_identity(idp, idp.identity()).status_code == 303
+    assert idp.http.cookies["yzt_register"] != first
+    other = idp.new_browser()
+    other.http.cookies.set("yzt_register", first, domain="testserver.local")
+    assert other.get("/am/register/account").status_code == 303
+    assert post_account(other, "late_user").headers["location"] == with_goto("/am/register", GOTO)
+
+
 @pytest.mark.parametrize("path", ["/am/register/account", "/am/register/done"])
 def test_later_steps_without_step_one_go_back_to_step_one_keeping_goto(idp: IdpDriver, path: str) -> None:
     response = idp.get(with_goto(path, GOTO))
