@@ -98,6 +98,13 @@ def _register_refused(v: Visit) -> Locator:
     return v.website.register.errors.first
 
 
+def _agreement(v: Visit) -> Locator:
+    """用户服务协议, linked from 用户注册."""
+    v.website.register.open()
+    v.page.get_by_role("main").get_by_role("link", name="用户服务协议", exact=True).click()
+    return v.page.get_by_role("heading", level=1, name="用户服务协议")
+
+
 def _login(v: Visit) -> Locator:
     v.website.login.open()
     return v.website.login.heading
@@ -166,6 +173,17 @@ def _app_logged_in(v: Visit) -> None:
 def _app_home(v: Visit) -> Locator:
     _app_logged_in(v)
     return v.app.tab_bar.bar
+
+
+def _app_tab(name: str) -> Reach:
+    """A main screen of the app other than 我的 (首页, 服务, 消息), from the tab bar."""
+
+    def reach(v: Visit) -> Locator:
+        _app_logged_in(v)
+        v.app.tab_bar.go_to(name)
+        return v.page.get_by_role("heading", level=1, name=name, exact=True)
+
+    return reach
 
 
 def _app_download(v: Visit) -> Locator:
@@ -359,6 +377,7 @@ CASES = [
     PageCase("platform/home-user-menu", DESKTOP, _home_user_menu),
     PageCase("platform/register", DESKTOP, _register),
     PageCase("platform/register-refused", DESKTOP, _register_refused),
+    PageCase("platform/agreement", DESKTOP, _agreement),
     PageCase("platform/login", DESKTOP, _login),
     PageCase("platform/login-refused", DESKTOP, _login_refused),
     PageCase("platform/personal-center", DESKTOP, _personal_center),
@@ -368,6 +387,8 @@ CASES = [
     PageCase("platform/result-该企业已被其他用户绑定", DESKTOP, _result_bound_to_other),
     PageCase("platform/result-一证通无法访问", DESKTOP, _result_idp_down),
     PageCase("app/home", PHONE, _app_home),
+    PageCase("app/服务", PHONE, _app_tab("服务")),
+    PageCase("app/消息", PHONE, _app_tab("消息")),
     PageCase("app/download", PHONE, _app_download),
     PageCase("app/download-store", PHONE, _app_download_store),
     PageCase("app/register", PHONE, _app_register),
