@@ -31,7 +31,7 @@ $(if $(strip $(SHARD)),$(if $(filter-out 2,$(words $(SHARD_WORDS))),$(error SHAR
 SPLIT := $(if $(strip $(SHARD)),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS) -p no:randomly)
 
-.PHONY: help setup browser report-tools regression smoke walkthrough durations soak test check lint typecheck mocks bench microbench clean
+.PHONY: help setup browser report-tools regression smoke walkthrough durations soak test a11y check lint typecheck mocks bench microbench clean
 
 help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/,"
@@ -42,6 +42,7 @@ help:
 	@echo "                 SHARD=i/n runs the i-th of n parts (CI machines side by side)"
 	@echo "make durations   record how long each test takes, for SHARD's balancing (commit .test_durations)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
+	@echo "make a11y        only the accessibility check: axe-core on every page of the journeys (tests/a11y/)"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make soak        the flake soak: the suite repeated serially, on 2 workers and under CPU load (reports/soak.json)"
 	@echo "make bench       where the suite's time goes: floor scenario, each scenario, 1 worker vs -n auto (reports/bench.json)"
@@ -81,7 +82,7 @@ smoke: setup browser
 	$(PY) -m pytest steps -m smoke $(PYTEST_REPORTS)
 
 # How long each scenario and check takes, for SHARD's balancing: run on a quiet machine, commit the file.
-durations: setup browser
+durations: setup browser report-tools
 	$(PY) -m pytest steps tests -p no:randomly --store-durations --clean-durations --durations-path $(DURATIONS)
 
 # Only the scenarios fixtures/walkthrough_plan.py assigns to the guide's sections; no regression
@@ -102,6 +103,10 @@ typecheck: setup
 test: check browser report-tools
 	@mkdir -p $(REPORTS)
 	$(PY) -m pytest tests steps $(PYTEST_REPORTS)
+
+# axe-core on every page of the journeys, website and app; it is part of `make test` too.
+a11y: setup browser report-tools
+	$(PY) -m pytest tests/a11y
 
 mocks: setup
 	$(PY) -m mock_servers

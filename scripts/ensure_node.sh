@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure Node.js and npm can run the pinned Allure 3 report generator, and that it is installed.
+# Make sure Node.js and npm can run the pinned Allure 3 report generator, and that it and axe-core (the
+# accessibility check's engine, tests/a11y/, injected into pages from node_modules/) are installed.
 #
 # allure 3.18's dependencies need Node 20.19 or newer (chokidar and readdirp: ">= 20.19.0"; glob and
 # lru-cache: "20 || >=22", so not 21). Where node or npm is missing or too old we install Debian's
@@ -59,7 +60,7 @@ fi
 # npm ci rewrites node_modules/.package-lock.json: older than package-lock.json means the lock changed since.
 installed=node_modules/.package-lock.json
 if [[ ! -f $installed || package-lock.json -nt $installed ]]; then
-  say "installing the report generator (npm ci, package-lock.json)..."
+  say "installing the report generator and axe-core (npm ci, package-lock.json)..."
   if ! npm ci --no-audit --no-fund --loglevel=error >&2; then
     say "npm ci failed: the npm registry must be reachable (or its proxy set in npm's config)" >&2
     exit 1

@@ -48,7 +48,7 @@ class IdentityVerificationStep(RegistrationWizard):
         self.tip_items = self.tips.get_by_role("listitem")
         self.enterprise_name = page.get_by_label("企业名称")
         self.credit_code = page.get_by_label("统一社会信用代码/组织机构代码")
-        self.id_type_group = page.get_by_role("group", name="法人代表证件类型")
+        self.id_type_group = page.get_by_role("radiogroup", name="法人代表证件类型")
         self.id_type_options = self.id_type_group.get_by_role("radio")
         self.legal_person_name = page.get_by_label("法人代表姓名")
         self.legal_person_id = page.get_by_label("法人代表身份证号")
