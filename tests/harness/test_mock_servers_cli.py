@@ -108,7 +108,7 @@ def test_starts_both_prints_their_urls_and_stops_cleanly_on_a_signal(signal_numb
         finally:
             # To the process group, as a terminal's Ctrl-C or a container's stop reaches it.
             os.killpg(process.pid, signal_number)
-            stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+            _, stderr = process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == 0, stderr.decode()
     assert stderr.decode() == ""
     assert len(ports) == 2
