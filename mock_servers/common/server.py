@@ -65,7 +65,7 @@ class RunningServer:
     _server: uvicorn.Server
     _thread: threading.Thread
     _socket: socket.socket
-    _loop: list[asyncio.AbstractEventLoop] = field(default_factory=list)
+    _loop: asyncio.AbstractEventLoop | None = None  # the server thread's, for saying what still runs
     extras: dict[str, Any] = field(default_factory=dict)
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
@@ -102,10 +102,10 @@ class RunningServer:
         thread_frame = sys._current_frames().get(self._thread.ident or -1)
         if thread_frame is not None and thread_frame.f_code.co_name != "select":
             yield f"its event loop is blocked at {_describe_frame(_own_frame(_frame_stack(thread_frame)))}"
-        if not self._loop:
+        if self._loop is None:
             return
         request_tasks = set(self._server.server_state.tasks)
-        for task in asyncio.all_tasks(self._loop[0]):
+        for task in asyncio.all_tasks(self._loop):
             frames = list(_await_chain(task.get_coro()))
             names = {frame.f_code.co_qualname for frame in frames}
             if "LifespanOn.shutdown" in names:
@@ -152,7 +152,8 @@ def serve_in_thread(
         server.should_exit = True
         sock.close()
         raise RuntimeError(f"{name} did not start within {START_TIMEOUT_S:.0f} s; see the log above")
-    return RunningServer(name=name, url=url, _server=server, _thread=thread, _socket=sock, _loop=loop)
+    # The loop was recorded before ``started`` was set.
+    return RunningServer(name=name, url=url, _server=server, _thread=thread, _socket=sock, _loop=loop[0])
 
 
 def _signal_when_started(app: Any, started: threading.Event, loop: list[asyncio.AbstractEventLoop]) -> Any:

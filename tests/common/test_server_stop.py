@@ -67,6 +67,18 @@ def _app_with_hanging_shutdown(release: threading.Event) -> Callable[[str], Fast
     return build
 
 
+def _app_with_blocking_shutdown(release: threading.Event) -> Callable[[str], FastAPI]:
+    def build(_url: str) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            yield
+            release.wait()  # blocking call in async code: the server's whole event loop stands still
+
+        return FastAPI(lifespan=lifespan)
+
+    return build
+
+
 def _app_with_hanging_request(release: threading.Event, entered: threading.Event) -> Callable[[str], FastAPI]:
     def build(_url: str) -> FastAPI:
         app = FastAPI()
@@ -109,6 +121,19 @@ def test_a_shutdown_that_hangs_is_an_error_naming_the_server_and_what_runs(relea
     assert "still running" in message
     assert "lifespan shutdown" in message  # what it is stuck in
     # Once the application lets go, stopping again succeeds and the port is free.
+    release.set()
+    server.stop(timeout=WAIT_S)
+    assert _port_is_free(_port(server))
+
+
+def test_an_event_loop_blocked_in_shutdown_is_an_error_naming_where(release: threading.Event) -> None:
+    server = serve_in_thread(_app_with_blocking_shutdown(release), name="blocked-loop mock")
+    with pytest.raises(ServerStopError) as raised:
+        server.stop(timeout=SHORT_STOP_S)
+    message = str(raised.value)
+    assert "blocked-loop mock" in message
+    assert "event loop is blocked at" in message
+    assert f".lifespan ({__file__}:" in message  # the application's own code that blocks it
     release.set()
     server.stop(timeout=WAIT_S)
     assert _port_is_free(_port(server))
