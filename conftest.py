@@ -9,6 +9,7 @@ here; every feature's scenarios can then use every step. Steps live by system
 from __future__ import annotations
 
 pytest_plugins = [
+    "fixtures.interrupts",
     "fixtures.target",
     "fixtures.devices",
     "fixtures.browser",

@@ -53,10 +53,13 @@ class MockServers:
         self.idp_control.reset()
 
     def stop(self) -> None:
+        """Stop both servers; if one does not stop, the other is still stopped before the error is raised."""
         self.platform_control.close()
         self.idp_control.close()
-        self.platform.stop()
-        self.idp.stop()
+        try:
+            self.platform.stop()
+        finally:
+            self.idp.stop()
 
 
 def start_mock_servers(host: str = LOOPBACK, platform_port: int = 0, idp_port: int = 0) -> MockServers:

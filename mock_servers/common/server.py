@@ -7,10 +7,14 @@ waits in the backlog: nothing ever polls or sleeps for the server to come up.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
+import sys
+import sysconfig
 import threading
-from collections.abc import AsyncIterator, Callable
+import types
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +28,10 @@ STOP_TIMEOUT_S = 5.0
 
 class PortInUseError(RuntimeError):
     """The port asked for is taken; the message says what to do."""
+
+
+class ServerStopError(RuntimeError):
+    """A server's thread did not end when asked to stop; the message names the server and what still runs."""
 
 
 def bind_socket(host: str = LOOPBACK, port: int = 0, *, name: str = "mock server") -> socket.socket:
@@ -57,12 +65,55 @@ class RunningServer:
     _server: uvicorn.Server
     _thread: threading.Thread
     _socket: socket.socket
+    _loop: asyncio.AbstractEventLoop | None = None  # the server thread's, for saying what still runs
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Shut the server down and wait for its thread to end; :class:`ServerStopError` if it does not.
+
+        A thread left serving would keep the port and the application's state alive behind a run
+        that looks finished, so this never carries on silently. Once whatever held it up lets go,
+        calling ``stop()`` again finishes the job.
+        """
         self._server.should_exit = True
-        self._thread.join(STOP_TIMEOUT_S)
+        self._thread.join(timeout)
         self._socket.close()
+        if self._thread.is_alive():
+            raise ServerStopError(
+                f"{self.name} ({self.url}) did not stop within {timeout:g} s: its thread {self._thread.name!r} "
+                f"is still running; {self._what_still_runs()}"
+            )
+
+    def _what_still_runs(self) -> str:
+        """The server's shutdown phase, its open connections and requests, and where each waits (best effort)."""
+        state = self._server.server_state
+        connections, requests = len(state.connections), len(state.tasks)
+        parts = [
+            f"{connections} connection{'' if connections == 1 else 's'} open, "
+            f"{requests} request{'' if requests == 1 else 's'} in progress"
+        ]
+        try:
+            parts.extend(self._where_it_waits())
+        except Exception as error:  # diagnostics only: never hide the stop error behind another one
+            parts.append(f"(could not inspect its tasks: {error!r})")
+        return "; ".join(parts)
+
+    def _where_it_waits(self) -> Iterator[str]:
+        thread_frame = sys._current_frames().get(self._thread.ident or -1)
+        if thread_frame is not None and thread_frame.f_code.co_name != "select":
+            yield f"its event loop is blocked at {_describe_frame(_own_frame(_frame_stack(thread_frame)))}"
+        if self._loop is None:
+            return
+        request_tasks = set(self._server.server_state.tasks)
+        for task in asyncio.all_tasks(self._loop):
+            frames = list(_await_chain(task.get_coro()))
+            names = {frame.f_code.co_qualname for frame in frames}
+            if "LifespanOn.shutdown" in names:
+                yield "waiting for the application's lifespan shutdown to finish"
+            elif "Server._wait_tasks_to_complete" in names:
+                yield "waiting for open connections and requests to finish"
+            elif task in request_tasks and frames:
+                yield f"a request waits in {_describe_frame(_own_frame(frames))}"
 
 
 def serve_in_thread(
@@ -84,7 +135,8 @@ def serve_in_thread(
     app = build_app(url)
 
     started = threading.Event()
-    app_with_signal = _signal_when_started(app, started)
+    loop: list[asyncio.AbstractEventLoop] = []
+    app_with_signal = _signal_when_started(app, started, loop)
     config = uvicorn.Config(
         app_with_signal,
         log_level="warning",
@@ -100,18 +152,59 @@ def serve_in_thread(
         server.should_exit = True
         sock.close()
         raise RuntimeError(f"{name} did not start within {START_TIMEOUT_S:.0f} s; see the log above")
-    return RunningServer(name=name, url=url, _server=server, _thread=thread, _socket=sock)
+    # The loop was recorded before ``started`` was set.
+    return RunningServer(name=name, url=url, _server=server, _thread=thread, _socket=sock, _loop=loop[0])
 
 
-def _signal_when_started(app: Any, started: threading.Event) -> Any:
-    """Wrap an ASGI app so that its lifespan start-up sets ``started``."""
+def _signal_when_started(app: Any, started: threading.Event, loop: list[asyncio.AbstractEventLoop]) -> Any:
+    """Wrap an ASGI app so that its lifespan start-up sets ``started`` (and records the server's event loop)."""
     inner_lifespan = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(lifespan_app: Any) -> AsyncIterator[Any]:
         async with inner_lifespan(lifespan_app) as state:
+            loop.append(asyncio.get_running_loop())
             started.set()
             yield state
 
     app.router.lifespan_context = lifespan
     return app
+
+
+# Frames in these directories are the machinery (asyncio, uvicorn, Starlette), not what the server runs.
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def _await_chain(awaitable: object) -> Iterator[types.FrameType]:
+    """The frames of a suspended coroutine and of everything it awaits, outermost first."""
+    while awaitable is not None:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
+        frame = frame or getattr(awaitable, "ag_frame", None)
+        if frame is None:
+            return
+        yield frame
+        awaitable = (
+            getattr(awaitable, "cr_await", None)
+            or getattr(awaitable, "gi_yieldfrom", None)
+            or getattr(awaitable, "ag_await", None)
+        )
+
+
+def _frame_stack(frame: types.FrameType) -> list[types.FrameType]:
+    """A thread's current frame and its callers, outermost first."""
+    frames: list[types.FrameType] = []
+    current: types.FrameType | None = frame
+    while current is not None:
+        frames.append(current)
+        current = current.f_back
+    return frames[::-1]
+
+
+def _own_frame(frames: list[types.FrameType]) -> types.FrameType:
+    """The innermost frame of the application's own code, or the innermost frame when all are the libraries'."""
+    own = [frame for frame in frames if not frame.f_code.co_filename.startswith(_LIBRARY_DIRS)]
+    return (own or frames)[-1]
+
+
+def _describe_frame(frame: types.FrameType) -> str:
+    return f"{frame.f_code.co_qualname} ({frame.f_code.co_filename}:{frame.f_lineno})"

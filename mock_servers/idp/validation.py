@@ -124,13 +124,15 @@ def resident_id_error(number: str) -> str | None:
         return messages.RESIDENT_ID_CHARACTERS
     # The birth date and the region before the check digit: a mistyped date usually breaks
     # the check digit too, and "the date is impossible" is what tells the person where to look.
+    # python-stdnum 2.2 raises KeyError instead of InvalidComponent for a region code it knows only as a
+    # province or a prefecture (610106…, one mistyped digit away from 110106…): no county, so no valid place.
     try:
         ric.get_birth_place(number)  # reads the birth date as well
-    except InvalidComponent:
+    except (InvalidComponent, KeyError):
         return messages.RESIDENT_ID_COMPONENT
     try:
         ric.validate(number)
-    except InvalidComponent:
+    except (InvalidComponent, KeyError):
         return messages.RESIDENT_ID_COMPONENT
     except InvalidChecksum:
         return messages.RESIDENT_ID_CHECK_DIGIT

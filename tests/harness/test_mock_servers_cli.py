@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -29,6 +31,7 @@ def _run_module(*args: str) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         bufsize=0,
+        start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
@@ -76,16 +79,37 @@ def _printed_urls(process: subprocess.Popen[bytes], count: int) -> dict[str, str
     return urls
 
 
-def test_starts_both_prints_their_urls_and_stops_on_sigterm() -> None:
+def _port_is_free(port: int) -> bool:
+    """Nothing listens there any more (SO_REUSEADDR, as the mocks bind: closed connections may linger)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(("127.0.0.1", port))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_starts_both_prints_their_urls_and_stops_cleanly_on_a_signal(signal_number: signal.Signals) -> None:
     process = _run_module("--platform-port", "0", "--idp-port", "0")
     urls = _printed_urls(process, 4)
-    try:
-        platform_home = urls["北京市中小企业公共服务平台"]
-        idp_login = urls["北京市统一身份认证平台"]
-        assert "北京市中小企业公共服务平台" in httpx.get(platform_home).text
-        assert "请您登录" in httpx.get(idp_login).text
-        assert httpx.get(urls["platform"]).status_code == 200  # the control interface's docs
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=TIMEOUT_S)
-    assert process.returncode == 0
+    ports = {urlsplit(url).port for url in urls.values()}
+    # A browser exploring the mocks keeps its connections open; stopping must not wait for them.
+    with httpx.Client() as browser:
+        try:
+            platform_home = urls["北京市中小企业公共服务平台"]
+            idp_login = urls["北京市统一身份认证平台"]
+            assert "北京市中小企业公共服务平台" in browser.get(platform_home).text
+            assert "请您登录" in browser.get(idp_login).text
+            assert browser.get(urls["platform"]).status_code == 200  # the control interface's docs
+        finally:
+            # To the process group, as a terminal's Ctrl-C or a container's stop reaches it.
+            os.killpg(process.pid, signal_number)
+            _, stderr = process.communicate(timeout=TIMEOUT_S)
+    assert process.returncode == 0, stderr.decode()
+    assert stderr.decode() == ""
+    assert len(ports) == 2
+    assert all(port is not None and _port_is_free(port) for port in ports), ports
