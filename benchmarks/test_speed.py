@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from fixtures.backstage import Backstage
+from fixtures.form_client import FormClient
 from fixtures.test_data import TestDataBuilder
 from mock_servers import MockServers, start_mock_servers
 
@@ -56,7 +57,8 @@ def _certify_over_http(mocks: MockServers, seed: int) -> httpx.Response:
     backstage = Backstage(platform=mocks.platform_control, idp=mocks.idp_control)
     backstage.open_platform_account(user)
     backstage.open_yzt_account(enterprise, yzt)
-    with httpx.Client(follow_redirects=True) as browser:
+    # Its form posts carry the CSRF token of the form's page, as a browser's do.
+    with FormClient(token_page="/login", follow_redirects=True) as browser:
         browser.post(mocks.platform_url + "/login", data={"login_id": user.username, "password": user.password})
         login_page = browser.get(mocks.platform_url + "/auth/yzt/start")
         match = _CAPTCHA_ID.search(login_page.text)

@@ -6,16 +6,21 @@ build the login redirect without importing the page routes.
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.datastructures import FormData
 from starlette.templating import Jinja2Templates
 
+from mock_servers.common.csrf import CsrfTokens
 from mock_servers.common.devices import is_phone
 from mock_servers.common.templates import template_environment
 
@@ -50,10 +55,45 @@ AGREEMENT_PATH: Final = "/am/agreement"
 SESSION_COOKIE: Final = "iPlanetDirectoryPro"
 WIZARD_COOKIE: Final = "yzt_register"
 RECOVERY_COOKIE: Final = "yzt_recovery"
+# This browser, logged in or not: the id its forms' CSRF tokens and its captchas are bound to.
+# Set by the first page with a form; renewed at login, dropped at logout.
+BROWSER_COOKIE: Final = "yzt_browser"
+_BROWSER_ID: Final = re.compile(r"[A-Za-z0-9_-]{43}")
+# Where a request keeps the browser id it started (no cookie yet), for render() to send.
+_NEW_BROWSER_ID: Final = "yzt_new_browser_id"
 
 
-def make_templates(base_url: str) -> Jinja2Templates:
+def new_browser_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def cookie_browser_id(request: Request) -> str | None:
+    """The browser id the request's cookie names, if it is one this IdP could have issued."""
+    value = request.cookies.get(BROWSER_COOKIE)
+    return value if value and _BROWSER_ID.fullmatch(value) else None
+
+
+def browser_id(request: Request) -> str:
+    """This browser's id: its cookie's, or a new one that the page being rendered sends it."""
+    existing = cookie_browser_id(request)
+    if existing is not None:
+        return existing
+    started: str | None = getattr(request.state, _NEW_BROWSER_ID, None)
+    if started is None:
+        started = new_browser_id()
+        setattr(request.state, _NEW_BROWSER_ID, started)
+    return started
+
+
+def make_templates(base_url: str, csrf: CsrfTokens) -> Jinja2Templates:
     env = template_environment(TEMPLATES_DIR)
+
+    @pass_context
+    def csrf_token(context: Context) -> str:
+        """The token every form carries (``mock_servers.common.csrf``), bound to this browser's id."""
+        request: Request = context["request"]
+        return csrf.token(browser_id(request))
+
     env.globals.update(
         site_name=SITE_NAME,
         tech_phone=TECH_PHONE,
@@ -61,6 +101,7 @@ def make_templates(base_url: str) -> Jinja2Templates:
         static_path=STATIC_PATH,
         login_url=login_url,
         with_goto=with_goto,
+        csrf_token=csrf_token,
         # The address a phone user is told to open on a PC: the login page as the
         # guide gives it (…/am/UI/Login?module=BjzwLDAP&gx_charset=UTF-8), no goto,
         # since the system that sent the phone here is the app, not a PC website.
@@ -91,6 +132,11 @@ def render(
     response.headers["Cache-Control"] = "no-store"
     # The same URL answers a phone and a computer differently.
     response.headers["Vary"] = "User-Agent"
+    started: str | None = getattr(request.state, _NEW_BROWSER_ID, None)
+    if started is not None:
+        # The page's form or captcha gave this browser its id: the cookie that carries it back.
+        secure = request.url.scheme == "https"
+        response.set_cookie(BROWSER_COOKIE, started, httponly=True, samesite="lax", path="/", secure=secure)
     return response
 
 

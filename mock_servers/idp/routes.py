@@ -34,6 +34,7 @@ from mock_servers.idp import messages, validation
 from mock_servers.idp.captchas import CaptchaImages, new_answer
 from mock_servers.idp.pages import (
     AGREEMENT_PATH,
+    BROWSER_COOKIE,
     FORGOT_PATH,
     LOGIN_MODULE,
     LOGIN_PATH,
@@ -47,9 +48,11 @@ from mock_servers.idp.pages import (
     SESSION_COOKIE,
     WELCOME_PATH,
     WIZARD_COOKIE,
+    browser_id,
     error_page,
     form_text,
     login_url,
+    new_browser_id,
     on_phone,
     render,
     safe_goto,
@@ -140,15 +143,15 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
     def delete_cookie(response: Response, name: str) -> None:
         response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=secure_cookies)
 
-    def new_captcha_id() -> str:
+    def new_captcha_id(request: Request) -> str:
         # Every render of a form gets a fresh captcha: the previous one was
-        # used up by the submit that led here (or never shown at all).
-        return store.issue_captcha(new_answer()).captcha_id
+        # used up by the submit that led here (or never shown at all).  It is this browser's.
+        return store.issue_captcha(new_answer(), browser_id(request)).captcha_id
 
-    def captcha_error(form: FormData) -> str | None:
+    def captcha_error(request: Request, form: FormData) -> str | None:
         """Use the submitted captcha up (any submit does, right or wrong) and say what is wrong with the answer."""
         answer = identifiers.captcha(form_text(form, "captcha"))
-        if store.consume_captcha(form_text(form, "captcha_id"), answer):
+        if store.consume_captcha(form_text(form, "captcha_id"), answer, browser_id(request)):
             return None
         return messages.CAPTCHA_WRONG if answer else messages.CAPTCHA_REQUIRED
 
@@ -235,7 +238,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
                 "show_form": show_form,
                 "only_password": messages.ONLY_PASSWORD_LOGIN,
                 "no_account_note": messages.NO_ACCOUNT_ON_PHONE,
-                "captcha_id": new_captcha_id() if show_form else "",
+                "captcha_id": new_captcha_id(request) if show_form else "",
                 "refresh_url": login_url(goto, tab),
                 "action": action,
                 "username": username,
@@ -266,7 +269,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         username = identifiers.account_name(typed_username)
         password = form_text(form, "password")
         # Any submit uses the captcha up, whatever else is wrong with the form.
-        captcha_message = captcha_error(form)
+        captcha_message = captcha_error(request, form)
 
         def again(*, field: str | None = None, message: str) -> HTMLResponse:
             errors = {field: message} if field else {}
@@ -295,11 +298,13 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             return again(message=messages.UNDER_REVIEW)
         assert account is not None, "a successful login names its account"
 
-        # A new login replaces whatever session this browser had.
+        # A new login replaces whatever session this browser had, and the browser id its
+        # forms' tokens are bound to: nothing fixed before the login outlives it.
         store.end_session(request.cookies.get(SESSION_COOKIE))
         session = store.create_session(account)
         response = RedirectResponse(safe_goto(goto, base_url) or WELCOME_PATH, status_code=302)
         set_cookie(response, SESSION_COOKIE, session.session_id)
+        set_cookie(response, BROWSER_COOKIE, new_browser_id())
         return response
 
     @router.get(WELCOME_PATH)
@@ -314,7 +319,9 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
     def logout(request: Request, goto: str | None = None) -> Response:
         store.end_session(request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse(safe_goto(goto, base_url) or login_url(), status_code=302)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        delete_cookie(response, SESSION_COOKIE)
+        # The next page starts a new browser id (and so new form tokens) too.
+        delete_cookie(response, BROWSER_COOKIE)
         return response
 
     @router.get(AGREEMENT_PATH)
@@ -332,7 +339,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             defaults={"legal_person_id_type": "resident_id"},
             steps=WIZARD_STEPS,
             current_step=0,
-            captcha_id=new_captcha_id(),
+            captcha_id=new_captcha_id(request),
             refresh_url=with_goto(REGISTER_PATH, goto),
             max_document_mb=validation.DOCUMENT_MAX_BYTES // (1024 * 1024),
         )
@@ -363,7 +370,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             upload = form.get("document")
             document_name = upload.filename if isinstance(upload, UploadFile) else None
             document_size = await _upload_size(upload) if isinstance(upload, UploadFile) else 0
-            captcha_message = captcha_error(form)
+            captcha_message = captcha_error(request, form)
         credit_code = identifiers.credit_code(values["credit_code"])
         id_number = identifiers.id_number(values["legal_person_id_number"])
 
@@ -519,7 +526,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
             goto,
             form,
             current_step=0,
-            captcha_id=new_captcha_id(),
+            captcha_id=new_captcha_id(request),
             refresh_url=with_goto(FORGOT_PATH, goto),
         )
 
@@ -559,7 +566,7 @@ def page_router(*, store: IdpStore, templates: Jinja2Templates, images: CaptchaI
         }
         account = identifiers.account_name(values["account"])
         id_number = identifiers.id_number(values["legal_person_id_number"])
-        captcha_message = captcha_error(form)
+        captcha_message = captcha_error(request, form)
         # Submitting 步骤1 starts over: whatever recovery this browser had is over.
         store.end_recovery(request.cookies.get(RECOVERY_COOKIE))
 

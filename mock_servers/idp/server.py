@@ -20,13 +20,21 @@ from starlette.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
+from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
 from mock_servers.common.static import CachedStaticFiles
 from mock_servers.idp import messages
 from mock_servers.idp.captchas import CaptchaImages
 from mock_servers.idp.control import control_app
 from mock_servers.idp.oidc import AUTHORIZE_PATH, DISCOVERY_SUFFIX, OIDC_PREFIX, TOKEN_PATH, SigningKey, oidc_router
-from mock_servers.idp.pages import STATIC_DIR, STATIC_PATH, error_page, login_url, make_templates
+from mock_servers.idp.pages import (
+    STATIC_DIR,
+    STATIC_PATH,
+    cookie_browser_id,
+    error_page,
+    login_url,
+    make_templates,
+)
 from mock_servers.idp.routes import page_router
 from mock_servers.idp.state import IdpStore
 
@@ -47,13 +55,15 @@ def create_app(base_url: str, clock: MockClock | None = None) -> FastAPI:
     """The IdP for ``base_url`` (issuer = base_url + "/am/oauth2"), with a new signing key and empty state."""
     base_url = base_url.rstrip("/")
     store = IdpStore(clock or MockClock())
-    templates = make_templates(base_url)
+    csrf = CsrfTokens()
+    templates = make_templates(base_url, csrf)
     # A real government login site has no /docs; the control sub-app keeps its own.
     app = FastAPI(title=SERVER_NAME, docs_url=None, redoc_url=None, openapi_url=None)
     # In-process tests may reach the store directly; the harness uses the control interface.
     app.state.store = store
     app.state.base_url = base_url
 
+    _install_csrf_check(app, csrf, templates, base_url)
     _install_faults(app, store, templates)
     _install_error_handlers(app, templates)
 
@@ -80,6 +90,30 @@ def _is_protocol_path(path: str) -> bool:
     if path.startswith("/.well-known/"):
         return True
     return path.startswith(OIDC_PREFIX + "/") and path != AUTHORIZE_PATH and not path.endswith(DISCOVERY_SUFFIX + "/")
+
+
+def _install_csrf_check(app: FastAPI, csrf: CsrfTokens, templates: Jinja2Templates, base_url: str) -> None:
+    """Every form post of the pages (口令登录, the wizard, 找回密码): from this site, with this browser's token.
+
+    Added before the faults, so inside them: an IdP that is down answers 503 first.  Exempt:
+    the OAuth 2.0 / OpenID Connect endpoints, which relying parties' servers (token) and pages
+    (authorize) post to by design.  The control interface (a JSON API for tests) needs no
+    token, but refuses a post from another site's page too.
+    """
+
+    def refuse(request: Request) -> Response:
+        # No captcha, no form: nothing on this page starts a browser id (no cookie).
+        return error_page(templates, request, status_code=403, heading=EXPIRED_TITLE, detail=EXPIRED_MESSAGE)
+
+    app.add_middleware(
+        CsrfMiddleware,
+        tokens=csrf,
+        session_id=cookie_browser_id,
+        refuse=refuse,
+        exempt=(OIDC_PREFIX, "/.well-known"),
+        headers_only=(CONTROL_PREFIX,),
+        origins=(base_url,),
+    )
 
 
 def _install_faults(app: FastAPI, store: IdpStore, templates: Jinja2Templates) -> None:

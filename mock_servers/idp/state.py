@@ -107,6 +107,8 @@ class Captcha:
     answer: str
     expires_at: datetime
     used: bool = False
+    # The browser whose page showed it (its browser cookie): an answer counts only from there.
+    browser_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -316,9 +318,12 @@ class IdpStore:
 
     # --- captchas -----------------------------------------------------------
 
-    def issue_captcha(self, answer: str) -> Captcha:
+    def issue_captcha(self, answer: str, browser_id: str) -> Captcha:
+        """A new captcha for the page ``browser_id`` is shown: only that browser can answer it."""
         now = self.clock.now()
-        captcha = Captcha(captcha_id=secrets.token_urlsafe(16), answer=answer, expires_at=now + CAPTCHA_TTL)
+        captcha = Captcha(
+            captcha_id=secrets.token_urlsafe(16), answer=answer, expires_at=now + CAPTCHA_TTL, browser_id=browser_id
+        )
         with self._lock:
             _drop_expired(self._captchas, before=now - _RETENTION)
             # Dicts keep insertion order: beyond the cap, drop the oldest.
@@ -331,12 +336,16 @@ class IdpStore:
         with self._lock:
             return self._captchas.get(captcha_id)
 
-    def consume_captcha(self, captcha_id: str, answer: str) -> bool:
-        """Check a canonical answer; any attempt uses the captcha up, right or wrong (single use)."""
+    def consume_captcha(self, captcha_id: str, answer: str, browser_id: str) -> bool:
+        """Check a canonical answer from ``browser_id``; any attempt uses the captcha up, right or wrong (single use).
+
+        A captcha shown to another browser is not this one's to answer (nor to use up): solved
+        elsewhere and posted here, it would prove nothing about who is at this browser.
+        """
         now = self.clock.now()
         with self._lock:
             captcha = self._captchas.get(captcha_id)
-            if captcha is None:
+            if captcha is None or not hmac.compare_digest(captcha.browser_id.encode(), browser_id.encode()):
                 return False
             self._captchas[captcha_id] = replace(captcha, used=True)
             return (

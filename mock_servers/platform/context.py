@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
+from mock_servers.common.csrf import CsrfTokens
 from mock_servers.common.sms import SmsService
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.sso import OidcClient
@@ -23,6 +24,8 @@ class PlatformContext:
     templates: Jinja2Templates
     # The app's SMS codes (获取验证码) and their outbox.
     sms: SmsService
+    # The forms' CSRF tokens, bound to the session id (``mock_servers.common.csrf``).
+    csrf: CsrfTokens
 
     @property
     def redirect_uri(self) -> str:

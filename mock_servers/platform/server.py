@@ -16,12 +16,13 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.control import CONTROL_PREFIX
+from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
 from mock_servers.common.sms import SmsService
 from mock_servers.common.static import CachedStaticFiles
@@ -43,6 +44,7 @@ from mock_servers.platform.web import (
     phone_links,
     render,
     requested_path,
+    session_id,
 )
 
 SERVER_NAME = "platform mock"
@@ -98,6 +100,7 @@ def create_app(
         certification=Certification(store, oidc, clock),
         templates=_templates(),
         sms=SmsService(clock, sender=SMS_SENDER),
+        csrf=CsrfTokens(),
     )
 
     # The site has no public API: its only OpenAPI document is the control interface's.
@@ -109,6 +112,7 @@ def create_app(
     app.include_router(app_router(ctx))
     _install_error_pages(app, ctx)
     install_device_cookie(app, ctx)
+    _install_csrf_check(app, ctx)
     _install_faults(app, ctx)
     return app
 
@@ -182,6 +186,36 @@ def _install_error_pages(app: FastAPI, ctx: PlatformContext) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, unexpected_error)
+
+
+def _install_csrf_check(app: FastAPI, ctx: PlatformContext) -> None:
+    """Every form post of the website and the app's pages: from this site, with its session's token.
+
+    Inside the maintenance check (a site that is down answers 503 to everything) and outside
+    the device cookie (a refused post gets no cookie at all).  The control interface is a JSON
+    API for tests, not a form: no token, but no post from another site's page either.
+    获取验证码 is posted by the page's script, which sends the form's token too; its refusal is
+    JSON, as its script reads it.
+    """
+
+    def refuse(request: Request) -> Response:
+        if "application/json" in request.headers.get("accept", ""):
+            body = {"field": "sms_code", "message": EXPIRED_MESSAGE, "resend_after": 0}
+            return JSONResponse(body, status_code=403, headers={"Cache-Control": "no-store"})
+        template = "app/error.html" if is_app_path(request.url.path) else "error.html"
+        context = {"title": EXPIRED_TITLE, "message": EXPIRED_MESSAGE}
+        response = render(ctx, request, template, context, status_code=403, show_flashes=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    app.add_middleware(
+        CsrfMiddleware,
+        tokens=ctx.csrf,
+        session_id=lambda request: session_id(ctx, request),
+        refuse=refuse,
+        headers_only=(CONTROL_PREFIX,),
+        origins=(ctx.base_url,),
+    )
 
 
 def _install_faults(app: FastAPI, ctx: PlatformContext) -> None:

@@ -155,19 +155,36 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
+    show_flashes: bool = True,
 ) -> Response:
     """Render a page with what every page's layout needs (site name, who is logged in, flashes).
 
     ``current_user`` is the name the layout greets the user by: the nickname if the account
-    has one (app registrations do), else the username.
+    has one (app registrations do), else the username.  ``csrf_token()`` is what each form
+    carries in its hidden ``csrf_token`` input: the token of the browser's session, which a
+    page with a form starts if there is none yet (a page without one starts nothing).
     """
     sid = session_id(ctx, request)
     user = ctx.store.session_user(sid)
+    started: list[str] = []
+
+    def csrf_token() -> str:
+        if sid is not None:
+            return ctx.csrf.token(sid)
+        if not started:
+            started.append(ctx.store.create_session())
+        return ctx.csrf.token(started[0])
+
     page: dict[str, Any] = {
         "site_name": SITE_NAME,
         "app_name": APP_NAME,
         "current_user": user.display_name if user else None,
-        "flashes": ctx.store.pop_flashes(sid),
+        # A page that is not the one the user went to (a refused post) leaves them for the next.
+        "flashes": ctx.store.pop_flashes(sid) if show_flashes else [],
+        "csrf_token": csrf_token,
     }
     page.update(context or {})
-    return ctx.templates.TemplateResponse(request, template, page, status_code=status_code)
+    response = ctx.templates.TemplateResponse(request, template, page, status_code=status_code)
+    if started:
+        set_session_cookie(ctx, response, started[0])
+    return response

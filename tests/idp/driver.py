@@ -20,7 +20,9 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fixtures.form_client import FormTestClient
 from fixtures.test_data import TestDataBuilder
+from mock_servers.idp.oidc import OIDC_PREFIX
 from mock_servers.idp.pages import login_url, with_goto
 
 BASE_URL: Final = "http://testserver"
@@ -172,7 +174,10 @@ class IdpDriver:
     def __init__(self, app: FastAPI, data: TestDataBuilder) -> None:
         self.app = app
         self.data = data
-        self.http = TestClient(app, base_url=BASE_URL, follow_redirects=False)
+        # Its form posts carry the page's CSRF token, as a browser's do (``fixtures.form_client``).
+        self.http: TestClient = FormTestClient(
+            app, token_page=login_url(), no_forms=(OIDC_PREFIX,), base_url=BASE_URL, follow_redirects=False
+        )
 
     def new_browser(self) -> IdpDriver:
         """A second browser (own cookies) on the same IdP, drawing from the same data (so still unique)."""

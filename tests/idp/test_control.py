@@ -11,6 +11,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from fixtures.form_client import FormClient
 from mock_servers.common.control import ControlError
 from mock_servers.idp import IdpControl, SeedAccount, SmsView, start_idp
 from mock_servers.idp.pages import login_url
@@ -204,10 +205,12 @@ def test_forms_survive_garbage(idp: IdpDriver) -> None:
     garbled = idp.http.post(
         "/am/register", content=b"--x\r\nnot really multipart", headers={"content-type": "multipart/form-data"}
     )
-    assert garbled.status_code == 400
+    # A body that is no form carries no CSRF token either: refused with a page, before any route.
+    assert garbled.status_code == 403
     assert garbled.headers["content-type"].startswith("text/html")
     as_json = idp.http.post(login_url(), json={"username": "u"})
-    assert page_of(as_json).alerts() == ["请输入一证通账号"]
+    assert as_json.status_code == 403
+    assert page_of(as_json).headings(2) == ["页面已过期"]
     file_for_text = idp.http.post(login_url(), files={"username": ("a.txt", b"x", "text/plain")})
     assert page_of(file_for_text).alerts() == ["请输入一证通账号"]
     tampered = idp.http.post(
@@ -277,7 +280,7 @@ def test_start_idp_and_the_typed_control_client(running: str) -> None:
         # 找回密码 through the pages, as a browser would: the code lands in the IdP's outbox.
         control.set_faults()
         assert control.sms_outbox() == []
-        with httpx.Client(base_url=running) as browser:
+        with FormClient(token_page=login_url(), base_url=running) as browser:
             page = HtmlPage(browser.get("/am/password/forgot").text)
             step_one = {
                 "account": "typed_user",

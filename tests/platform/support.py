@@ -15,6 +15,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fixtures.form_client import FormTestClient
 from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder
 from mock_servers.platform.server import create_app
 
@@ -44,7 +45,15 @@ def new_app(idp_transport: httpx.BaseTransport | None = None) -> FastAPI:
 
 
 def new_client(app: FastAPI) -> TestClient:
-    """A browser of its own (own cookie jar) that shows redirects instead of following them."""
+    """A browser of its own (own cookie jar) that shows redirects instead of following them.
+
+    Its form posts carry the page's CSRF token, as a browser's do (``fixtures.form_client``).
+    """
+    return FormTestClient(app, token_page="/login", base_url=BASE, follow_redirects=False)
+
+
+def plain_client(app: FastAPI) -> TestClient:
+    """An HTTP client that posts exactly what it is given: no CSRF token unless the test adds one."""
     return TestClient(app, base_url=BASE, follow_redirects=False)
 
 

@@ -642,7 +642,7 @@ def test_login_returns_to_a_local_next_only(client: TestClient, app_account: App
 def test_login_gives_a_new_session_id_and_logout_ends_it(client: TestClient, app_account: AppAccount) -> None:
     seed_app_user(client, app_account)
     client.post("/m/register", data=registration(AppAccount("13700001111", "abc123", "x", "personal"), ""))
-    register(client, AppAccount("13600001111", "abc123", "某人", "personal"))  # success makes a session (flash)
+    register(client, AppAccount("13600001111", "abc123", "某人", "personal"))  # an anonymous session (form, flash)
     before = client.cookies.get("smebj_session")
     assert before
     app_log_in(client, app_account.mobile, app_account.password)

@@ -308,12 +308,15 @@ def test_the_website_sets_no_device_cookie(client: TestClient) -> None:
         assert DEVICE_COOKIE not in set_cookies(client.get(path))
 
 
-def test_a_phone_whose_first_request_is_the_login_is_remembered(
+def test_a_phone_whose_first_app_request_is_the_login_is_remembered(
     phone: TestClient, idp: FakeIdp, account_a: AppAccount, account_b: AppAccount, enterprise: Enterprise
 ) -> None:
     seed_app_user(phone, account_a)
     seed_app_user(phone, account_b)
     bind_to(phone, enterprise, account_a)
+    # A form needs its page's token; the website's page gives one and no device id (no /m/ page
+    # does that), so the login below is still the phone's first request of the app's pages.
+    phone.get("/login")
     response = phone.post("/m/login", data={"mobile": account_a.mobile, "password": account_a.password})
     assert response.status_code == 303
     assert DEVICE_COOKIE in set_cookies(response)

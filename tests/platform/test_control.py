@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from fixtures.form_client import FormClient
 from fixtures.test_data import Enterprise, PlatformAccount
 from mock_servers.common.clock import BEIJING
 from mock_servers.common.control import ControlError
@@ -79,7 +80,7 @@ def test_seeded_user_can_log_in_on_the_website(
     platform: RunningServer, control: PlatformControl, platform_account: PlatformAccount
 ) -> None:
     seed(control, platform_account)
-    with httpx.Client(base_url=platform.url) as browser:
+    with FormClient(token_page="/login", base_url=platform.url) as browser:
         login = {"login_id": platform_account.username, "password": platform_account.password}
         assert browser.post("/login", data=login).status_code == 303
         assert platform_account.username in browser.get("/user/center").text
@@ -202,7 +203,7 @@ def test_reset_forgets_everything_a_test_changed(
     control.create_binding(enterprise.credit_code, enterprise.name, platform_account.username)
     control.set_faults(down=True)
     control.advance_clock(timedelta(days=30))
-    with httpx.Client(base_url=platform.url) as browser:
+    with FormClient(token_page="/login", base_url=platform.url) as browser:
         control.set_faults(down=False)
         browser.post("/login", data={"login_id": platform_account.username, "password": platform_account.password})
         control.reset()
@@ -227,7 +228,7 @@ def test_seed_an_app_account(
     user = control.create_user(mobile=mobile, password=password, nickname="王小明", user_type="personal")
     assert user == UserView(username=mobile, mobile=mobile, nickname="王小明", user_type="personal", enterprise=None)
     assert control.get_user(mobile) == user
-    with httpx.Client(base_url=platform.url) as phone:
+    with FormClient(token_page="/login", base_url=platform.url) as phone:
         assert phone.post("/m/login", data={"mobile": mobile, "password": password}).status_code == 303
         assert '<p class="profile__name">王小明</p>' in phone.get("/m/me").text
     with pytest.raises(ControlError, match="该手机号码已注册") as raised:
@@ -261,7 +262,7 @@ def test_seed_a_website_account_with_a_nickname(
     account = platform_account
     user = control.create_user(account.username, account.mobile, account.password, nickname="小李")
     assert (user.username, user.nickname, user.user_type) == (account.username, "小李", None)
-    with httpx.Client(base_url=platform.url) as browser:
+    with FormClient(token_page="/login", base_url=platform.url) as browser:
         browser.post("/login", data={"login_id": account.username, "password": account.password})
         assert '>小李<span class="caret"' in browser.get("/").text
     with pytest.raises(ControlError, match="昵称不能超过20个字符") as raised:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from fixtures.backstage import Backstage
+from fixtures.form_client import FormClient
 from fixtures.test_data import Enterprise, PlatformAccount, YztAccount
 from mock_servers.common.server import RunningServer
 from mock_servers.idp.client import IdpControl
@@ -61,7 +62,7 @@ def mocks(servers: Mocks, yzt_account: YztAccount, enterprise: Enterprise, platf
 @pytest.fixture
 def browser(mocks: Mocks, platform_account: PlatformAccount) -> Iterator[httpx.Client]:
     """A browser logged in on the platform."""
-    with httpx.Client(follow_redirects=True, timeout=10) as client:
+    with FormClient(token_page="/login", follow_redirects=True, timeout=10) as client:
         login = {"login_id": platform_account.username, "password": platform_account.password}
         response = client.post(mocks.platform.url + "/login", data=login)
         assert response.url.path == "/"

@@ -339,8 +339,8 @@ def test_login_gives_a_new_session_id(
     client: TestClient, platform_account: PlatformAccount, colleague: PlatformAccount
 ) -> None:
     seed_user(client, platform_account)
-    client.post("/register", data={})  # any page: an anonymous visitor has no session yet
-    client.post("/register", data=registration(colleague))  # success creates one (for the flash)
+    client.post("/register", data={})  # the form's page starts an anonymous session (its token is bound to it)
+    client.post("/register", data=registration(colleague))  # success keeps it (for the flash)
     before = client.cookies.get("smebj_session")
     assert before
     log_in(client, platform_account.username, platform_account.password)

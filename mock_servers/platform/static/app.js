@@ -107,7 +107,8 @@
       button.disabled = true; // no second request while the first is on its way
       fetch(button.dataset.endpoint, {
         method: "POST",
-        body: new URLSearchParams({ mobile: mobile }),
+        // The form's CSRF token: the server refuses a post without it, as it does the form's own.
+        body: new URLSearchParams({ mobile: mobile, csrf_token: form.elements.csrf_token.value }),
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
