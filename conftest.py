@@ -18,6 +18,7 @@ pytest_plugins = [
     "fixtures.sites",
     "fixtures.test_data",
     "fixtures.bdd_report_xdist",
+    "fixtures.bdd_reruns",
     "fixtures.bdd_report_tags",
     "fixtures.bdd_failures",
     "fixtures.bdd_step_check",

@@ -187,6 +187,7 @@ PLUGINS = [
     "fixtures.test_data",
     "fixtures.bdd_failures",
     "fixtures.allure_report",
+    "fixtures.bdd_reruns",
 ]
 
 Result = dict[str, Any]
@@ -413,3 +414,17 @@ def test_the_html_report_is_one_file_in_chinese_that_opens_offline(
     )
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout.strip() == "requests that left the file: []"
+
+
+def test_reruns_leave_one_cucumber_entry_per_scenario_its_last_attempt(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pytest-bdd's cucumber JSON writer stopped the run at the first rerun (INTERNALERROR: Unknown test outcome
+    # rerun) until fixtures/bdd_reruns.py kept rerun attempts from it.
+    _run(pytester, monkeypatch, "--reruns=1", "--cucumberjson=cucumber.json")
+
+    [feature] = json.loads((pytester.path / "cucumber.json").read_text(encoding="utf-8"))
+    runs = {element["name"]: element for element in feature["elements"] if "手机上的场景" not in element["name"]}
+    assert sorted(runs) == ["在浏览器里失败的场景", "重跑后才通过的场景"]
+    assert {step["result"]["status"] for step in runs["重跑后才通过的场景"]["steps"]} == {"passed"}
+    assert "failed" in {step["result"]["status"] for step in runs["在浏览器里失败的场景"]["steps"]}
