@@ -37,9 +37,9 @@ help:
 	@echo "make regression  run the whole regression suite against the bundled mocks (reports in $(REPORTS)/,"
 	@echo "                 the HTML report in $(REPORTS)/html/index.html); RERUNS=n reruns failures, shown as flaky"
 	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
-	@echo "make smoke       the main journeys, one scenario each (under a minute)"
-	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
 	@echo "                 SHARD=i/n runs the i-th of n parts (CI machines side by side)"
+	@echo "make smoke       the main journeys, one scenario each, with the HTML report (about 30 s)"
+	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
 	@echo "make durations   record how long each test takes, for SHARD's balancing (commit .test_durations)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
 	@echo "make a11y        only the accessibility check: axe-core on every page of the journeys (tests/a11y/)"
@@ -66,6 +66,8 @@ browser: setup
 # report job merges every shard's into one report (scripts/html_report.sh dir1 dir2 ...).
 regression: setup browser $(if $(strip $(SHARD)),,report-tools)
 	@mkdir -p $(REPORTS)
+	@# An HTML report left by an earlier run must not pass for this one's (a shard writes none).
+	@rm -rf $(REPORTS)/html
 	@status=0; $(PY) -m pytest steps $(SELECT) $(SPLIT) $(RERUN) $(PYTEST_REPORTS) \
 		--alluredir=$(ALLURE_RESULTS) --clean-alluredir || status=$$?; \
 	if [ -z "$(strip $(SHARD))" ]; then \
@@ -77,9 +79,9 @@ regression: setup browser $(if $(strip $(SHARD)),,report-tools)
 report-tools:
 	scripts/ensure_node.sh
 
-smoke: setup browser
-	@mkdir -p $(REPORTS)
-	$(PY) -m pytest steps -m smoke $(PYTEST_REPORTS)
+# The regression run of the @smoke scenarios, reports and all.
+smoke:
+	@$(MAKE) --no-print-directory regression TAGS=smoke
 
 # How long each scenario and check takes, for SHARD's balancing: run on a quiet machine, commit the file.
 durations: setup browser report-tools
