@@ -16,7 +16,6 @@ import json
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ import pytest
 from mock_servers.idp.server import SERVER_NAME as IDP_SERVER_NAME
 from mock_servers.platform.server import SERVER_NAME as PLATFORM_SERVER_NAME
 from tests.harness.clean_exit_probe import PROBE_FD_ENV
+from tests.harness.ports import port_is_free
 
 REPO = Path(__file__).resolve().parents[2]
 # Collection, a browser's start-up and the first step on a busy 2-core machine.
@@ -94,19 +94,6 @@ def descendants(root: int) -> list[Proc]:
 def tail(output: str, lines: int = 40) -> str:
     """The end of a run's output, where pytest reports the interruption and any teardown error."""
     return "\n".join(output.splitlines()[-lines:])
-
-
-def port_is_free(port: int) -> bool:
-    """Nothing listens on the port any more (SO_REUSEADDR, as the mocks bind: closed connections may linger)."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind(("127.0.0.1", port))
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True
 
 
 class Run:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 
 from mock_servers import PortInUseError, start_mock_servers
 from mock_servers.common.server import bind_socket
+from tests.harness.ports import port_is_free
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 30
@@ -79,19 +79,6 @@ def _printed_urls(process: subprocess.Popen[bytes], count: int) -> dict[str, str
     return urls
 
 
-def _port_is_free(port: int) -> bool:
-    """Nothing listens there any more (SO_REUSEADDR, as the mocks bind: closed connections may linger)."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind(("127.0.0.1", port))
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True
-
-
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_starts_both_prints_their_urls_and_stops_cleanly_on_a_signal(signal_number: signal.Signals) -> None:
     process = _run_module("--platform-port", "0", "--idp-port", "0")
@@ -112,4 +99,4 @@ def test_starts_both_prints_their_urls_and_stops_cleanly_on_a_signal(signal_numb
     assert process.returncode == 0, stderr.decode()
     assert stderr.decode() == ""
     assert len(ports) == 2
-    assert all(port is not None and _port_is_free(port) for port in ports), ports
+    assert all(port is not None and port_is_free(port) for port in ports), ports
