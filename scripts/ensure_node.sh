@@ -11,6 +11,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 say() { printf 'ensure-node: %s\n' "$*" >&2; }
+# shellcheck source=lib/apt.sh
+source scripts/lib/apt.sh
 
 MIN_MAJOR=20
 MIN_MINOR=19
@@ -30,24 +32,11 @@ tools_ok() { node_ok && command -v npm >/dev/null; }
 if ! tools_ok; then
   have="$(command -v node >/dev/null && node --version || echo none)"
   say "the HTML report needs Node.js >= $MIN_MAJOR.$MIN_MINOR (not 21) and npm; found node $have, npm $(command -v npm >/dev/null && npm --version || echo none)"
-  if ! command -v apt-get >/dev/null; then
-    say "this is not a Debian/Ubuntu machine: install Node.js $MIN_MAJOR.$MIN_MINOR+ with npm (https://nodejs.org), then run this again" >&2
-    exit 1
-  fi
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null; then sudo="sudo"; else
-      say "installing Node.js needs root: run 'sudo apt-get install nodejs npm' once" >&2
-      exit 1
-    fi
-  fi
   packages=()
   node_ok || packages+=(nodejs)
   # A Node.js from elsewhere (NodeSource's nodejs) brings its own npm; Debian's npm needs Debian's nodejs.
   command -v npm >/dev/null || packages+=(npm)
-  say "installing Debian's ${packages[*]} (one-time)..."
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  apt_install "the HTML report's Node.js $MIN_MAJOR.$MIN_MINOR+ (https://nodejs.org)" "${packages[@]}" || exit 1
   if ! tools_ok; then
     say "Debian's packages give node $(node --version 2>/dev/null || echo none), npm $(npm --version 2>/dev/null || echo none): too old or missing." >&2
     say "Install Node.js $MIN_MAJOR.$MIN_MINOR+ another way (Debian 13 'trixie' ships 20.19; or NodeSource's nodejs_20.x / nodejs_22.x)," >&2
