@@ -215,7 +215,7 @@ def walk(arguments: argparse.Namespace, run: Run, out: TextIO) -> dict[str, str]
     data = TestDataBuilder(seed)
     people = People(data.enterprise(), data.platform_account(), data.yzt_account(), data.app_account())
     try:
-        chosen = choose_chromium(sync_playwright_executable())
+        chosen = choose_chromium(sync_playwright_executable(), headless=not arguments.headed)
     except BrowserNotFoundError as error:
         raise UsageProblem(str(error)) from None
     run.evidence.mkdir(parents=True, exist_ok=True)

@@ -4,12 +4,14 @@
 # Order of choice (the same as fixtures/browser.py): $CHROMIUM_PATH, then
 # Playwright's own Chromium, then a system Chromium. Playwright's browser
 # download needs the internet, so on machines without it we install Debian's
-# chromium, plus fonts-noto-cjk: without them Chinese text renders as boxes in
-# screenshots and traces.
+# chromium and chromium-headless-shell, plus fonts-noto-cjk: without them Chinese
+# text renders as boxes in screenshots and traces.
 set -euo pipefail
 
 python=${1:-.venv/bin/python}
 say() { printf 'ensure-browser: %s\n' "$*"; }
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 if [[ -n "${CHROMIUM_PATH:-}" ]]; then
   if [[ -x "$CHROMIUM_PATH" ]]; then
@@ -35,27 +37,28 @@ fi
 
 have_cjk_fonts() { command -v fc-list >/dev/null && [[ -n "$(fc-list :lang=zh family 2>/dev/null)" ]]; }
 system_chromium() { command -v chromium || command -v chromium-browser || command -v google-chrome || command -v google-chrome-stable; }
+# What a headless run launches (fixtures/browser.py): Debian's headless shell, as Playwright runs its own
+# headless shell; it halves the suite's CPU against the full browser, which --headed still needs.
+headless_shell() { command -v chromium-headless-shell; }
 
-if system_chromium >/dev/null && have_cjk_fonts; then
-  say "using system Chromium ($(system_chromium)) with CJK fonts"
+if system_chromium >/dev/null && have_cjk_fonts && headless_shell >/dev/null; then
+  say "using system Chromium ($(system_chromium); headless runs: $(headless_shell)) with CJK fonts"
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null; then
-  say "no Chromium with CJK fonts found, and this is not a Debian/Ubuntu machine." >&2
-  say "Install Chromium and a CJK font (e.g. Noto Sans CJK), run 'playwright install chromium'," >&2
-  say "or set CHROMIUM_PATH to a Chromium binary." >&2
-  exit 1
-fi
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-  if command -v sudo >/dev/null; then sudo="sudo"; else
-    say "installing Chromium needs root: run 'sudo apt-get install chromium fonts-noto-cjk' once" >&2
+say "Playwright's own Chromium is not installed and its download needs the internet;"
+say "installing Debian's chromium, chromium-headless-shell and fonts-noto-cjk instead (about a minute)..."
+if ! apt_install "the browser" chromium chromium-headless-shell fonts-noto-cjk fontconfig; then
+  # Older releases have no headless shell package: the full browser runs headless too, only slower.
+  if ! apt_install "the browser" chromium fonts-noto-cjk fontconfig; then
+    if system_chromium >/dev/null && have_cjk_fonts; then
+      say "using system Chromium ($(system_chromium)) without its headless shell: the suite runs, more slowly"
+      exit 0
+    fi
+    say "no Chromium with CJK fonts: install Chromium and a CJK font (e.g. Noto Sans CJK)," >&2
+    say "run 'playwright install chromium', or set CHROMIUM_PATH to a Chromium binary." >&2
     exit 1
   fi
 fi
-say "Playwright's own Chromium is not installed and its download needs the internet;"
-say "installing Debian's chromium and fonts-noto-cjk instead (one-time, about a minute)..."
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null
 say "installed $(system_chromium) ($("$(system_chromium)" --version 2>/dev/null || echo 'version unknown'))"
+if headless_shell >/dev/null; then say "headless runs use $(headless_shell)"; fi

@@ -40,8 +40,24 @@ def test_system_chromium_when_playwrights_is_missing(tmp_path: Path, monkeypatch
     assert chosen.executable == system
 
 
+def test_a_headless_run_prefers_the_systems_headless_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _executable(tmp_path / "chromium")
+    shell = _executable(tmp_path / "chromium-headless-shell")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    chosen = choose_chromium(str(tmp_path / "not-installed"), env={})
+    assert chosen.executable == shell
+    assert "headless shell" in chosen.describe()
+
+
+def test_a_headed_run_needs_the_full_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system = _executable(tmp_path / "chromium")
+    _executable(tmp_path / "chromium-headless-shell")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert choose_chromium(str(tmp_path / "not-installed"), env={}, headless=False).executable == system
+
+
 def test_no_browser_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BrowserNotFoundError, match="make setup") as error:
+    with pytest.raises(BrowserNotFoundError, match="make browser") as error:
         choose_chromium(str(tmp_path / "not-installed"), env={})
     assert BROWSER_ENV in str(error.value)
