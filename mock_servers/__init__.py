@@ -56,6 +56,8 @@ class MockServers:
         """Stop both servers; if one does not stop, the other is still stopped before the error is raised."""
         self.platform_control.close()
         self.idp_control.close()
+        self.platform.request_stop()
+        self.idp.request_stop()
         try:
             self.platform.stop()
         finally:

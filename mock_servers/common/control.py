@@ -15,7 +15,7 @@ import httpx
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from mock_servers.common import identifiers
+from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
 from mock_servers.common.sms import SentSms, SmsService
 
@@ -112,7 +112,10 @@ class ControlClientBase:
 
     def __init__(self, base_url: str, *, timeout_s: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url + CONTROL_PREFIX, timeout=timeout_s)
+        # Scenarios make several control calls each: no per-client TLS set-up, no Nagle delay per POST.
+        self._http = httpx.Client(
+            base_url=self.base_url + CONTROL_PREFIX, timeout=timeout_s, transport=http.transport()
+        )
 
     def close(self) -> None:
         self._http.close()

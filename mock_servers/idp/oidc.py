@@ -13,6 +13,7 @@ import base64
 import binascii
 import hmac
 import re
+import threading
 from collections.abc import Iterable
 from datetime import timedelta
 from types import SimpleNamespace
@@ -66,11 +67,24 @@ _NO_STORE: Final = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class SigningKey:
-    """The IdP's RS256 key pair, made once per app; only the public half is ever published."""
+    """The IdP's RS256 key pair, one per app; only the public half is ever published.
+
+    Made when first needed (JWKS, or the first ID token), not at start-up: generating a 2048-bit
+    key takes 100-500 ms of CPU with the GIL held, which most of the mocks' own tests never need
+    and which would otherwise delay every start of the IdP.
+    """
 
     def __init__(self) -> None:
-        # auto_kid: the RFC 7638 thumbprint, so a relying party can pick the key by kid.
-        self._key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
+        self._made: RSAKey | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _key(self) -> RSAKey:
+        with self._lock:  # two first requests at once must not make (and publish) two keys
+            if self._made is None:
+                # auto_kid: the RFC 7638 thumbprint, so a relying party can pick the key by kid.
+                self._made = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
+            return self._made
 
     @property
     def kid(self) -> str:

@@ -18,11 +18,8 @@ No web framework in here: the website and the app pages both use this module.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import secrets
-import socket
-import ssl
 import threading
 import warnings
 from collections.abc import Callable
@@ -36,7 +33,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
-from mock_servers.common import identifiers
+from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
 
 SCOPE = "openid profile enterprise"
@@ -268,13 +265,9 @@ class OidcClient:
     def _http_transport(self) -> httpx.BaseTransport:
         if self._transport is not None:
             return self._transport
-        return httpx.HTTPTransport(
-            # Built once: a new httpx client would otherwise load the CA bundle (~50 ms) per call.
-            verify=_tls_context(),
-            # httpx writes a POST's headers and body in two sends; with Nagle's algorithm on,
-            # the second waits for the IdP's delayed ACK (~40 ms per call on loopback).
-            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-        )
+        # A fresh client per call (the IdP's address may change under a fault), without the per-client
+        # costs of TLS set-up and Nagle's delay (see mock_servers.common.http).
+        return http.transport()
 
     def _get_json(self, url: str) -> dict[str, Any]:
         try:
@@ -287,11 +280,6 @@ class OidcClient:
         if not isinstance(document, dict):
             raise IdpUnavailableError(f"GET {url}: not a JSON object")
         return document
-
-
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    return httpx.create_ssl_context()
 
 
 def _metadata_from(document: dict[str, Any], expected_issuer: str) -> ProviderMetadata:
