@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from fixtures.http_login import log_in_over_http
 from fixtures.test_data import PlatformAccount
 from flows.narration import flow_step, keeping_secret
 from pages.base import Secret
@@ -39,6 +40,18 @@ def log_in_at_profile(website: Website, login_name: str, password: str | Secret)
     with keeping_secret() if not isinstance(password, str) else nullcontext():
         website.login.log_in(login_name, password)
         website.profile.certification_card.wait_for()
+
+
+@flow_step("以已登录的平台账户打开个人主页的认证信息", "start logged in (over HTTP) at 个人主页's 认证信息")
+def start_logged_in_at_profile(website: Website, login_name: str, password: str | Secret) -> None:
+    """An existing account whose login is not the point: the login form posted over HTTP, then 个人主页.
+
+    One page load instead of three and no typing (``fixtures.http_login``); the login UI is covered
+    by the scenarios about it (W1, W2).
+    """
+    log_in_over_http(website.page, website.login.url, website.login.form_fields(login_name, password))
+    website.profile.open()
+    website.profile.certification_card.wait_for()
 
 
 @flow_step("在认证信息中选择北京市企业认证", "choose 北京市企业认证 in 认证信息")

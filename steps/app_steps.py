@@ -250,8 +250,9 @@ def log_in_with_mobile(app: App, app_account: AppAccount) -> None:
 
 @given("我已注册并登录北京通企服版APP")
 def registered_and_logged_in(app: App, backstage: Backstage, app_account: AppAccount) -> None:
+    # A precondition: logged in over HTTP (A1's scenarios type the login).
     backstage.open_app_account(app_account)
-    log_in_to_app(app, app_account)
+    flows.app.start_logged_in(app, app_account.mobile, app_account.password)
 
 
 @given('我已注册并登录北京通企服版APP，从"我的"点击"去认证"，选择"北京市企业认证"来到一证通登录页面')
@@ -367,7 +368,8 @@ def certified_with_account_a(
 def switch_to_account_b(app: App, backstage: Backstage, second_app_account: AppAccount) -> None:
     app.me.open()
     app.me.log_out()
-    registered_and_logged_in(app, backstage, second_app_account)
+    backstage.open_app_account(second_app_account)
+    log_in_to_app(app, second_app_account)
 
 
 @when('我在APP中退出登录，用APP账号A登录，打开"我的"')

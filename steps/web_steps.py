@@ -78,9 +78,12 @@ def logged_out_header(website: Website, platform_account: PlatformAccount) -> No
 
 
 def log_in_at_profile(website: Website, backstage: Backstage, platform_account: PlatformAccount) -> None:
-    """An existing platform account, logged in on the website, looking at 个人主页's 认证信息."""
+    """An existing platform account, logged in on the website, looking at 个人主页's 认证信息.
+
+    For a "假如": the login is a precondition, so it is made over HTTP (the W1/W2 scenarios type it).
+    """
     backstage.open_platform_account(platform_account)
-    flows.website.log_in_at_profile(website, platform_account.username, platform_account.password)
+    flows.website.start_logged_in_at_profile(website, platform_account.username, platform_account.password)
     expect(website.profile.certification_card, "登录后应回到个人主页的认证信息").to_be_visible()
 
 

@@ -134,6 +134,10 @@ class AppLoginPage(PageObject):
         self.status = page.get_by_role("status")
         self.errors = self.form.get_by_role("alert")
 
+    def form_fields(self, mobile: str, password: str | Secret) -> dict[str, str | Secret]:
+        """The fields this page's form posts, for a login made over HTTP (``fixtures.http_login``)."""
+        return {"mobile": mobile, "password": password}
+
     def log_in(self, mobile: str, password: str | Secret) -> None:
         self.mobile.fill(mobile)
         self.type_into(self.password, password)

@@ -46,6 +46,10 @@ class LoginPage(PageObject):
         self.status = page.get_by_role("status")
         self.errors = page.get_by_role("alert")
 
+    def form_fields(self, username: str, password: str | Secret) -> dict[str, str | Secret]:
+        """The fields this page's form posts, for a login made over HTTP (``fixtures.http_login``)."""
+        return {"login_id": username, "password": password}
+
     def log_in(self, username: str, password: str | Secret) -> None:
         self.username.fill(username)
         self.type_into(self.password, password)
