@@ -17,9 +17,8 @@ from pydantic import BaseModel, Field
 
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.sms import SentSms, SmsService
-
-CONTROL_PREFIX = "/_control"
 
 
 class ClockState(BaseModel):

@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
-from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
 from mock_servers.common.static import CachedStaticFiles
 from mock_servers.idp import messages

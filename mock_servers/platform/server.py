@@ -21,8 +21,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_servers.common.clock import MockClock
-from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
 from mock_servers.common.sms import SmsService
 from mock_servers.common.static import CachedStaticFiles
