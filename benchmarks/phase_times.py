@@ -1,4 +1,5 @@
-"""A pytest plugin for scripts/bench.py: each test's set-up, call and teardown times, and when the first began.
+"""A pytest plugin for scripts/bench.py: each test's set-up, call and teardown times, when the first began and
+when its outcome was known.
 
 Loaded with ``-p benchmarks.phase_times``; writes ``$BENCH_PHASES_DIR/<worker>.json`` at the end of
 the session (one file per xdist worker, ``main`` without xdist).
@@ -18,6 +19,7 @@ PHASES_DIR_ENV = "BENCH_PHASES_DIR"
 
 _phases: dict[str, dict[str, float]] = {}
 _first_setup: list[float] = []
+_first_result: list[float] = []
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -26,6 +28,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and not _first_result:
+        _first_result.append(time.time())  # the first scenario's outcome is known: what a person waits for
     _phases.setdefault(report.nodeid, {})[report.when] = report.duration
     if report.failed:
         _phases[report.nodeid]["failed"] = 1.0
@@ -36,5 +40,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if not folder:
         return
     worker: Any = getattr(session.config, "workerinput", {}).get("workerid", "main")
-    record = {"first_setup_at": _first_setup[0] if _first_setup else None, "tests": _phases}
+    record = {
+        "first_setup_at": _first_setup[0] if _first_setup else None,
+        "first_result_at": _first_result[0] if _first_result else None,
+        "tests": _phases,
+    }
     Path(folder, f"{worker}.json").write_text(json.dumps(record), encoding="utf-8")
