@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from fixtures.backstage import Backstage
-from fixtures.http_login import log_in_over_http
+from fixtures.http_login import expect_logged_in, log_in_over_http
 from fixtures.test_data import AppAccount
 from flows.narration import flow_step
 from pages.app.site import App
@@ -42,7 +44,9 @@ def start_logged_in(app: App, mobile: str, password: str | Secret) -> None:
     The phone's device id goes with the post and the login is remembered under it (常见问题 Q1a),
     as when the form is typed; the login UI is covered by the scenarios about it (A1).
     """
-    app.page.goto(log_in_over_http(app.page, app.login.url, app.login.form_fields(mobile, password)))
+    landing = log_in_over_http(app.page, app.login.url, app.login.form_fields(mobile, password))
+    app.page.goto(landing)
+    expect_logged_in(app.page, re.compile("^" + re.escape(landing) + "$"))
     app.tab_bar.bar.wait_for()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from fixtures.http_login import log_in_over_http
+from fixtures.http_login import expect_logged_in, log_in_over_http
 from fixtures.test_data import PlatformAccount
 from flows.narration import flow_step, keeping_secret
 from pages.base import Secret
@@ -51,7 +51,7 @@ def start_logged_in_at_profile(website: Website, login_name: str, password: str 
     """
     log_in_over_http(website.page, website.login.url, website.login.form_fields(login_name, password))
     website.profile.open()
-    website.profile.certification_card.wait_for()
+    expect_logged_in(website.page, website.profile.url_pattern)
 
 
 @flow_step("在认证信息中选择北京市企业认证", "choose 北京市企业认证 in 认证信息")
