@@ -14,6 +14,10 @@ from datetime import UTC, datetime, timedelta, timezone
 # The platform and the identity provider live in Beijing; "working day" and the
 # pages' timestamps are Beijing time.
 BEIJING = timezone(timedelta(hours=8), name="Asia/Shanghai")
+# The moments the clock may show: from the Unix epoch (tokens count seconds from it) to a year short of
+# the last one Python can represent, so that every rule's deadline (a few working days at most) still fits.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class MockClock:
@@ -38,6 +42,7 @@ class MockClock:
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward; reset it to go back to real time")
         with self._lock:
+            _check_range(datetime.now(UTC) + self._offset, delta)
             self._offset += delta
         return self.now()
 
@@ -45,6 +50,7 @@ class MockClock:
         """Jump to a given moment (it must carry a timezone)."""
         if moment.tzinfo is None:
             raise ValueError("give the moment with a timezone, e.g. 2026-11-27T10:00:00+08:00")
+        _check_range(moment)
         with self._lock:
             self._offset = moment - datetime.now(UTC)
         return self.now()
@@ -53,6 +59,15 @@ class MockClock:
         """Back to real time."""
         with self._lock:
             self._offset = timedelta(0)
+
+
+def _check_range(moment: datetime, delta: timedelta = timedelta(0)) -> None:
+    """Refuse (ValueError) a clock at ``moment + delta`` outside ``EARLIEST``..``LATEST``, never overflowing."""
+    if not EARLIEST <= moment <= LATEST or delta > LATEST - moment:
+        raise ValueError(
+            f"the mock's clock shows moments from {EARLIEST.isoformat()} to {LATEST.isoformat()}; reset it or choose "
+            "a moment in between"
+        )
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

@@ -9,7 +9,7 @@ typed Python clients that the harness's fixtures use.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 import httpx
 from fastapi import APIRouter, HTTPException, Query
@@ -20,16 +20,22 @@ from mock_servers.common.clock import MockClock
 from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.sms import SentSms, SmsService
 
+# The most each part of a clock move may be: far more than any rule's deadline, and four of them from
+# today stay well inside the moments the clock can show (mock_servers.common.clock).
+_CENTURY_S: Final = 100 * 365 * 86_400
+
 
 class ClockState(BaseModel):
     now: datetime = Field(description="The mock's current time (Beijing time).")
 
 
 class ClockAdvance(BaseModel):
-    days: float = Field(default=0, ge=0)
-    hours: float = Field(default=0, ge=0)
-    minutes: float = Field(default=0, ge=0)
-    seconds: float = Field(default=0, ge=0)
+    """How far to move the clock: each part at most a century."""
+
+    days: float = Field(default=0, ge=0, le=_CENTURY_S / 86_400)
+    hours: float = Field(default=0, ge=0, le=_CENTURY_S / 3_600)
+    minutes: float = Field(default=0, ge=0, le=_CENTURY_S / 60)
+    seconds: float = Field(default=0, ge=0, le=_CENTURY_S)
 
     def as_timedelta(self) -> timedelta:
         return timedelta(days=self.days, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
@@ -49,7 +55,10 @@ def clock_router(clock: MockClock) -> APIRouter:
 
     @router.post("/advance", response_model=ClockState, summary="Move the clock forward")
     def advance_clock(body: ClockAdvance) -> ClockState:
-        return ClockState(now=clock.advance(body.as_timedelta()))
+        try:
+            return ClockState(now=clock.advance(body.as_timedelta()))
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=f"cannot move the clock that far: {error}") from error
 
     @router.post("/set", response_model=ClockState, summary="Jump to a moment")
     def set_clock(body: ClockSet) -> ClockState:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from fixtures.calendar import next_moment, next_working_day, weekday_number
-from mock_servers.common.clock import BEIJING, MockClock, add_working_days
+from mock_servers.common.clock import BEIJING, EARLIEST, LATEST, MockClock, add_working_days
 
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=BEIJING)
 
@@ -41,6 +41,24 @@ def test_clock_refuses_to_run_backwards_or_to_a_naive_moment() -> None:
         clock.advance(timedelta(seconds=-1))
     with pytest.raises(ValueError, match="timezone"):
         clock.set(datetime(2026, 11, 27, 10, 0))
+
+
+def test_clock_refuses_moments_it_cannot_show() -> None:
+    # Found by schemathesis (tests/schema): a far jump or move overflowed datetime, a 500 from then on.
+    clock = MockClock()
+    for moment in (
+        EARLIEST - timedelta(seconds=1),
+        LATEST + timedelta(seconds=1),
+        datetime.max.replace(tzinfo=BEIJING),
+    ):
+        with pytest.raises(ValueError, match="1970"):
+            clock.set(moment)
+    clock.set(LATEST - timedelta(days=1))
+    with pytest.raises(ValueError, match="1970"):
+        clock.advance(timedelta(days=2))
+    assert clock.now() < LATEST
+    with pytest.raises(ValueError, match="1970"):
+        clock.advance(timedelta.max)
 
 
 def test_clock_can_jump_to_a_moment() -> None:
