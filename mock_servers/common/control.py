@@ -8,12 +8,13 @@ typed Python clients that the harness's fixtures use.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import httpx
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
@@ -23,6 +24,23 @@ from mock_servers.common.sms import SentSms, SmsService
 # The most each part of a clock move may be: far more than any rule's deadline, and four of them from
 # today stay well inside the moments the clock can show (mock_servers.common.clock).
 _CENTURY_S: Final = 100 * 365 * 86_400
+# RFC 3339's date-time (JSON Schema's "date-time"): a date, a time and an offset, nothing else.
+_RFC3339_DATE_TIME: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})", re.ASCII
+)
+
+
+def _json_integer(value: object) -> object:
+    """A whole number as JSON has it: 3 or 3.0, never true, "3" or 3.5 (lax pydantic takes some; strict, not 3.0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a whole number")
+
+
+# An integer field of a control request: what JSON Schema's "integer" means, no more, no less.
+JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class ClockState(BaseModel):
@@ -30,12 +48,12 @@ class ClockState(BaseModel):
 
 
 class ClockAdvance(BaseModel):
-    """How far to move the clock: each part at most a century."""
+    """How far to move the clock: each part a number (never a boolean or a numeric string), at most a century."""
 
-    days: float = Field(default=0, ge=0, le=_CENTURY_S / 86_400)
-    hours: float = Field(default=0, ge=0, le=_CENTURY_S / 3_600)
-    minutes: float = Field(default=0, ge=0, le=_CENTURY_S / 60)
-    seconds: float = Field(default=0, ge=0, le=_CENTURY_S)
+    days: float = Field(default=0, ge=0, le=_CENTURY_S / 86_400, strict=True)
+    hours: float = Field(default=0, ge=0, le=_CENTURY_S / 3_600, strict=True)
+    minutes: float = Field(default=0, ge=0, le=_CENTURY_S / 60, strict=True)
+    seconds: float = Field(default=0, ge=0, le=_CENTURY_S, strict=True)
 
     def as_timedelta(self) -> timedelta:
         return timedelta(days=self.days, hours=self.hours, minutes=self.minutes, seconds=self.seconds)
@@ -43,6 +61,14 @@ class ClockAdvance(BaseModel):
 
 class ClockSet(BaseModel):
     now: datetime = Field(description="The moment to jump to, with a timezone, e.g. 2026-11-27T10:00:00+08:00.")
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _rfc3339(cls, value: object) -> object:
+        # Not whatever pydantic can read as a moment (a number of seconds, a date alone): the schema's date-time.
+        if isinstance(value, datetime) or (isinstance(value, str) and _RFC3339_DATE_TIME.fullmatch(value)):
+            return value
+        raise ValueError("give the moment as an RFC 3339 date-time with a timezone, e.g. 2026-11-27T10:00:00+08:00")
 
 
 def clock_router(clock: MockClock) -> APIRouter:

@@ -19,7 +19,7 @@ from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mock_servers.common import identifiers
-from mock_servers.common.control import clock_router, sms_router
+from mock_servers.common.control import JsonInteger, clock_router, sms_router
 from mock_servers.idp.state import (
     Account,
     AccountExistsError,
@@ -49,7 +49,9 @@ class SeedAccount(BaseModel):
     legal_person_name: str = Field(min_length=1)
     legal_person_id_type: Literal["resident_id", "passport"] = "resident_id"
     legal_person_id_number: str
-    reviewed: bool = Field(default=True, description="False: under review until one working day has passed.")
+    reviewed: bool = Field(
+        default=True, strict=True, description="False: under review until one working day has passed."
+    )
 
     @field_validator("enterprise_name", "legal_person_name")
     @classmethod
@@ -190,9 +192,12 @@ class ClientView(BaseModel):
 class FaultSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    down: bool = Field(default=False, description="Every page answers 503 统一身份认证平台暂时无法访问.")
-    delay_seconds: float = Field(default=0, ge=0, le=30, description="Every response waits this long first.")
-    pending_token_failures: int = Field(
+    # Booleans and numbers as JSON writes them, never 0/1 or numeric strings.
+    down: bool = Field(default=False, strict=True, description="Every page answers 503 统一身份认证平台暂时无法访问.")
+    delay_seconds: float = Field(
+        default=0, ge=0, le=30, strict=True, description="Every response waits this long first."
+    )
+    pending_token_failures: JsonInteger = Field(
         default=0,
         ge=0,
         description=(

@@ -93,11 +93,15 @@ class NewBinding(BaseModel):
 
 
 class FaultsView(BaseModel):
-    down: bool = Field(default=False, description="Every page answers 503 平台维护中 (the control interface stays up).")
+    # Strict: a boolean and a number as JSON writes them, never 0/1 or a numeric string.
+    down: bool = Field(
+        default=False, strict=True, description="Every page answers 503 平台维护中 (the control interface stays up)."
+    )
     idp_timeout_seconds: float = Field(
         default=IDP_TIMEOUT_S,
         ge=0.1,
         le=30,
+        strict=True,
         description="How long the platform waits for the IdP before its friendly error; shorten it to test a slow IdP.",
     )
 
