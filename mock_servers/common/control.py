@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Final
 
 import httpx
-from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from fastapi import APIRouter, FastAPI, HTTPException, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
@@ -41,6 +41,66 @@ def _json_integer(value: object) -> object:
 
 # An integer field of a control request: what JSON Schema's "integer" means, no more, no less.
 JsonInteger = Annotated[int, BeforeValidator(_json_integer)]
+
+
+class Problem(BaseModel):
+    """A refused control call: ``detail`` says what was wrong and what to do instead."""
+
+    detail: str
+
+
+class ValidationIssue(BaseModel):
+    """One thing wrong with a request, as FastAPI's request validation reports it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int] = Field(description="Where: body, query or path, then the field.")
+    msg: str
+    type: str
+
+
+class InvalidRequest(BaseModel):
+    """A request the control interface cannot carry out as given (422)."""
+
+    detail: list[ValidationIssue] | str = Field(
+        description="The request's validation errors, or a sentence saying what is wrong with the values."
+    )
+
+
+def documented(description: str, model: type[BaseModel] = Problem) -> dict[str, Any]:
+    """An entry of a route's ``responses``: an error answer in the control interface's OpenAPI document."""
+    return {"model": model, "description": description}
+
+
+def complete_control_app(app: FastAPI) -> None:
+    """What FastAPI leaves out of a control interface, in its answers and in its OpenAPI document.
+
+    - A body that cannot be read at all (bytes that are no UTF-8) is answered 400 by FastAPI before
+      validation: the document says so for every operation that takes a body.
+    """
+    make_document = app.openapi
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = make_document()
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    if "requestBody" in operation:
+                        operation["responses"].setdefault("400", _UNREADABLE_BODY)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
+
+
+_UNREADABLE_BODY: Final = {
+    "description": "The body could not be read (not UTF-8).",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+        }
+    },
+}
 
 
 class ClockState(BaseModel):
@@ -79,14 +139,18 @@ def clock_router(clock: MockClock) -> APIRouter:
     def read_clock() -> ClockState:
         return ClockState(now=clock.now())
 
-    @router.post("/advance", response_model=ClockState, summary="Move the clock forward")
+    refused: dict[int | str, dict[str, Any]] = {
+        422: documented("The body is malformed, or the moment is one the clock cannot show.", InvalidRequest)
+    }
+
+    @router.post("/advance", response_model=ClockState, summary="Move the clock forward", responses=refused)
     def advance_clock(body: ClockAdvance) -> ClockState:
         try:
             return ClockState(now=clock.advance(body.as_timedelta()))
         except ValueError as error:
             raise HTTPException(status_code=422, detail=f"cannot move the clock that far: {error}") from error
 
-    @router.post("/set", response_model=ClockState, summary="Jump to a moment")
+    @router.post("/set", response_model=ClockState, summary="Jump to a moment", responses=refused)
     def set_clock(body: ClockSet) -> ClockState:
         try:
             return ClockState(now=clock.set(body.now))
@@ -114,7 +178,12 @@ def sms_router(sms: SmsService) -> APIRouter:
     """``GET /sms``: a mock's SMS outbox, newest first (the same on every mock that sends codes)."""
     router = APIRouter(tags=["sms"])
 
-    @router.get("/sms", response_model=list[SmsView], summary="The SMS outbox, newest first")
+    @router.get(
+        "/sms",
+        response_model=list[SmsView],
+        summary="The SMS outbox, newest first",
+        responses={422: documented("The query is malformed.", InvalidRequest)},
+    )
     def sms_outbox(
         mobile: str | None = Query(
             default=None, description="Only this number's messages, in any spelling of it; all when left out."

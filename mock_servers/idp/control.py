@@ -19,7 +19,14 @@ from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mock_servers.common import identifiers
-from mock_servers.common.control import JsonInteger, clock_router, sms_router
+from mock_servers.common.control import (
+    InvalidRequest,
+    JsonInteger,
+    clock_router,
+    complete_control_app,
+    documented,
+    sms_router,
+)
 from mock_servers.idp.state import (
     Account,
     AccountExistsError,
@@ -224,6 +231,8 @@ def control_app(store: IdpStore) -> FastAPI:
     )
     app.include_router(clock_router(store.clock))
     app.include_router(sms_router(store.sms))
+    complete_control_app(app)
+    malformed = documented("The body is malformed, or a value breaks the registration rules.", InvalidRequest)
 
     @app.post(
         "/reset",
@@ -234,7 +243,13 @@ def control_app(store: IdpStore) -> FastAPI:
         store.reset()
         return Response(status_code=204)
 
-    @app.post("/accounts", status_code=201, response_model=AccountView, summary="Create an account directly")
+    @app.post(
+        "/accounts",
+        status_code=201,
+        response_model=AccountView,
+        summary="Create an account directly",
+        responses={409: documented("An account of this name exists already."), 422: malformed},
+    )
     def seed_account(body: SeedAccount) -> AccountView:
         try:
             created = store.add_account(
@@ -250,7 +265,12 @@ def control_app(store: IdpStore) -> FastAPI:
             ) from error
         return AccountView.of(created, store.clock.now())
 
-    @app.get("/accounts/{account}", response_model=AccountView, summary="Read an account's state")
+    @app.get(
+        "/accounts/{account}",
+        response_model=AccountView,
+        summary="Read an account's state",
+        responses={404: documented("No account of this name.")},
+    )
     def get_account(account: str) -> AccountView:
         found = _found(
             store.get_account(account),
@@ -259,7 +279,12 @@ def control_app(store: IdpStore) -> FastAPI:
         )
         return AccountView.of(found, store.clock.now())
 
-    @app.get("/captchas/{captcha_id}", response_model=CaptchaView, summary="Read a captcha's answer")
+    @app.get(
+        "/captchas/{captcha_id}",
+        response_model=CaptchaView,
+        summary="Read a captcha's answer",
+        responses={404: documented("No captcha with this id (reset forgets them all).")},
+    )
     def get_captcha(captcha_id: str) -> CaptchaView:
         found = _found(
             store.get_captcha(captcha_id),

@@ -20,7 +20,15 @@ from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from mock_servers.common import identifiers
-from mock_servers.common.control import SmsView, clock_router, sms_router
+from mock_servers.common.control import (
+    InvalidRequest,
+    SmsView,
+    ValidationIssue,
+    clock_router,
+    complete_control_app,
+    documented,
+    sms_router,
+)
 from mock_servers.platform import accounts, app_accounts, state
 from mock_servers.platform.app_accounts import CodeRefused
 from mock_servers.platform.context import PlatformContext
@@ -106,6 +114,30 @@ class FaultsView(BaseModel):
     )
 
 
+class FieldErrors(BaseModel):
+    """What the registration rules say of the seed, field by field, as the form would show it."""
+
+    errors: dict[str, str] = Field(description="Field name: the form's message for it.")
+    hint: str | None = Field(default=None, description="What an app account (no username) needs.")
+
+
+class SeedRefused(BaseModel):
+    detail: FieldErrors | list[ValidationIssue]
+
+
+class SmsRefusal(BaseModel):
+    """获取验证码 refused, in the page script's words, with what the caller can do."""
+
+    field: str
+    message: str = Field(description="What the page would show.")
+    resend_after: int = Field(description="Seconds until a code can be sent again (0: not a rate limit).")
+    hint: str
+
+
+class SmsRefused(BaseModel):
+    detail: SmsRefusal | list[ValidationIssue] | str
+
+
 def _faults_view(faults: state.Faults) -> FaultsView:
     return FaultsView(down=faults.down, idp_timeout_seconds=faults.idp_timeout_seconds)
 
@@ -143,6 +175,9 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     )
     app.include_router(clock_router(ctx.clock))
     app.include_router(sms_router(ctx.sms))
+    complete_control_app(app)
+    no_account = documented("No platform account has this username.")
+    no_binding = documented("No enterprise with this credit code is bound.")
 
     @app.post(
         "/reset", status_code=204, summary="Forget accounts, sessions, bindings, SMS codes, faults; clock to real time"
@@ -155,7 +190,16 @@ def control_app(ctx: PlatformContext) -> FastAPI:
         ctx.oidc.clear_cache()
         return Response(status_code=204)
 
-    @app.post("/users", status_code=201, response_model=UserView, summary="Seed a platform account")
+    @app.post(
+        "/users",
+        status_code=201,
+        response_model=UserView,
+        summary="Seed a platform account",
+        responses={
+            409: documented("The username or the mobile number has an account already.", SeedRefused),
+            422: documented("The body is malformed, or a value breaks the registration rules.", SeedRefused),
+        },
+    )
     def create_user(body: SeedUser) -> UserView:
         user = _create_app_user(body) if body.username is None else _create_web_user(body, body.username)
         return user_view(ctx, user)
@@ -196,7 +240,9 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             raise HTTPException(status_code=409, detail={"errors": errors})
         return user
 
-    @app.get("/users/{username}", response_model=UserView, summary="Read a platform account")
+    @app.get(
+        "/users/{username}", response_model=UserView, summary="Read a platform account", responses={404: no_account}
+    )
     def get_user(username: str) -> UserView:
         user = ctx.store.get_user(username)
         if user is None:
@@ -207,14 +253,29 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     def list_bindings() -> list[Binding]:
         return [binding_view(b) for b in ctx.store.bindings()]
 
-    @app.get("/bindings/{credit_code}", response_model=Binding, summary="The binding of one enterprise")
+    @app.get(
+        "/bindings/{credit_code}",
+        response_model=Binding,
+        summary="The binding of one enterprise",
+        responses={404: no_binding},
+    )
     def get_binding(credit_code: str) -> Binding:
         binding = ctx.store.get_binding(credit_code)
         if binding is None:
             raise HTTPException(status_code=404, detail=f"no binding for credit code {credit_code!r}")
         return binding_view(binding)
 
-    @app.post("/bindings", status_code=201, response_model=Binding, summary="Bind an enterprise to an account")
+    @app.post(
+        "/bindings",
+        status_code=201,
+        response_model=Binding,
+        summary="Bind an enterprise to an account",
+        responses={
+            404: no_account,
+            409: documented("The enterprise is bound to another account, or the account to another enterprise."),
+            422: documented("The body is malformed, or credit_code has no code in it.", InvalidRequest),
+        },
+    )
     def create_binding(body: NewBinding) -> Binding:
         if not identifiers.credit_code(body.credit_code):
             # Only invisible characters or separators: no code at all once read like the pages read one.
@@ -235,13 +296,28 @@ def control_app(ctx: PlatformContext) -> FastAPI:
             )
         return binding_view(result.binding)
 
-    @app.delete("/bindings/{credit_code}", status_code=204, summary="解绑 (what the call center does)")
+    @app.delete(
+        "/bindings/{credit_code}",
+        status_code=204,
+        summary="解绑 (what the call center does)",
+        responses={404: no_binding},
+    )
     def delete_binding(credit_code: str) -> Response:
         if not ctx.store.unbind(credit_code):
             raise HTTPException(status_code=404, detail=f"no binding for credit code {credit_code!r}")
         return Response(status_code=204)
 
-    @app.post("/sms", status_code=201, response_model=SmsView, summary="Send a code, as 获取验证码 would")
+    @app.post(
+        "/sms",
+        status_code=201,
+        response_model=SmsView,
+        summary="Send a code, as 获取验证码 would",
+        responses={
+            409: documented("The number has an account already: register codes go only to new numbers.", SmsRefused),
+            422: documented("The body is malformed, the purpose unknown or the number no mobile number.", SmsRefused),
+            429: documented("Too many codes for this number: the rate limits follow the mock's clock.", SmsRefused),
+        },
+    )
     def send_sms(body: SmsRequest) -> SmsView:
         if body.purpose not in SMS_PURPOSES:
             raise HTTPException(
@@ -258,7 +334,12 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     def get_faults() -> FaultsView:
         return _faults_view(ctx.store.faults)
 
-    @app.put("/faults", response_model=FaultsView, summary="Inject faults")
+    @app.put(
+        "/faults",
+        response_model=FaultsView,
+        summary="Inject faults",
+        responses={422: documented("The body is malformed.", InvalidRequest)},
+    )
     def set_faults(body: FaultsView) -> FaultsView:
         faults = ctx.store.set_faults(state.Faults(down=body.down, idp_timeout_seconds=body.idp_timeout_seconds))
         return _faults_view(faults)
