@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Final
 
 import httpx
-from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
@@ -75,6 +77,10 @@ def documented(description: str, model: type[BaseModel] = Problem) -> dict[str, 
 def complete_control_app(app: FastAPI) -> None:
     """What FastAPI leaves out of a control interface, in its answers and in its OpenAPI document.
 
+    - A 405 names every method the resource takes in ``Allow`` (RFC 9110 section 15.5.6).  Starlette's
+      router names only those of the first route whose path matches, so ``PUT /sms`` would be answered
+      ``Allow: GET`` on a mock that also has ``POST /sms``.  The methods come from the app's own OpenAPI
+      document: what it documents is what it takes.
     - A body that cannot be read at all (bytes that are no UTF-8) is answered 400 by FastAPI before
       validation: the document says so for every operation that takes a body.
     """
@@ -91,6 +97,21 @@ def complete_control_app(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 405:
+            path = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
+            allowed = sorted(
+                method.upper()
+                for template, operations in app.openapi()["paths"].items()
+                if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), path)
+                for method in operations
+            )
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed)}
+        return await http_exception_handler(request, exc)
+
+    app.add_exception_handler(StarletteHTTPException, method_not_allowed)
 
 
 _UNREADABLE_BODY: Final = {
