@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
@@ -122,6 +123,18 @@ _UNREADABLE_BODY: Final = {
         }
     },
 }
+
+
+def mount_control(app: FastAPI, control: FastAPI) -> None:
+    """Serve ``control`` at ``CONTROL_PREFIX``, for every path under it.
+
+    Starlette's pattern for the rest of a mount's path is ``.*``, which stops at a line break: a path
+    with ``%0A`` in it (a fuzzed account name, say) would miss the control interface and get the site's
+    HTML 404 page instead of the interface's JSON answer.
+    """
+    app.mount(CONTROL_PREFIX, control, name="control")
+    mount = next(route for route in app.routes if isinstance(route, Mount) and route.path == CONTROL_PREFIX)
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
 
 
 class ClockState(BaseModel):

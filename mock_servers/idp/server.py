@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
+from mock_servers.common.control import mount_control
 from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
 from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
@@ -70,7 +71,7 @@ def create_app(base_url: str, clock: MockClock | None = None) -> FastAPI:
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(oidc_router(store=store, templates=templates, signing_key=SigningKey(), base_url=base_url))
     app.include_router(page_router(store=store, templates=templates, images=CaptchaImages(), base_url=base_url))
-    app.mount(CONTROL_PREFIX, control_app(store))
+    mount_control(app, control_app(store))
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_servers.common.clock import MockClock
+from mock_servers.common.control import mount_control
 from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
 from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
@@ -106,7 +107,7 @@ def create_app(
     # The site has no public API: its only OpenAPI document is the control interface's.
     app = FastAPI(title="北京市中小企业公共服务平台 (mock)", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.platform = ctx
-    app.mount(CONTROL_PREFIX, control_app(ctx), name="control")
+    mount_control(app, control_app(ctx))
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(web_router(ctx))
     app.include_router(app_router(ctx))
