@@ -33,6 +33,7 @@ from typing import Final
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 FIELD_NAME: Final = "csrf_token"
@@ -87,7 +88,9 @@ class CsrfMiddleware:
     """Refuses every POST that comes from another site or lacks its session's token.
 
     ``session_id`` reads the id the token is bound to from the request (None: the browser has
-    none); ``refuse`` makes the 403 answer.  Paths under ``exempt`` (the OAuth endpoints that
+    none); ``refuse`` makes the 403 answer.  Given the app's ``routes``, a POST that none of them
+    takes is handed on unchecked: nothing runs for it, and the router answers 405 (or 404), which is
+    the truth about it, where a 403 would say the page had expired.  Paths under ``exempt`` (the OAuth endpoints that
     other servers and sites post to by design) are not checked; under ``headers_only`` (the
     control interface: a JSON API for tests, no forms) only where the post comes from, so that
     a page elsewhere cannot reset a mock by posting at it.  The body is read once here and
@@ -104,8 +107,10 @@ class CsrfMiddleware:
         exempt: Sequence[str] = (),
         headers_only: Sequence[str] = (),
         origins: Sequence[str] = (),
+        routes: Sequence[BaseRoute] | None = None,
     ) -> None:
         self.app = app
+        self.routes = routes
         self.tokens = tokens
         self.session_id = session_id
         self.refuse = refuse
@@ -115,7 +120,12 @@ class CsrfMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if scope["type"] != "http" or scope["method"] not in CHECKED_METHODS or _under(path, self.exempt):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in CHECKED_METHODS
+            or _under(path, self.exempt)
+            or not self._routed(scope)
+        ):
             await self.app(scope, receive, send)
             return
         if _under(path, self.headers_only):
@@ -131,6 +141,10 @@ class CsrfMiddleware:
             await self.refuse(request)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
+
+    def _routed(self, scope: Scope) -> bool:
+        """Whether a route takes this request (its path and method); without the routes, assume one does."""
+        return self.routes is None or any(route.matches(scope)[0] is Match.FULL for route in self.routes)
 
     def _from_another_site(self, request: Request) -> bool:
         return comes_from_another_site(request.headers, (own_origin(request), *self.origins))

@@ -114,6 +114,7 @@ def _install_csrf_check(app: FastAPI, csrf: CsrfTokens, templates: Jinja2Templat
         exempt=(OIDC_PREFIX, "/.well-known"),
         headers_only=(CONTROL_PREFIX,),
         origins=(base_url,),
+        routes=app.router.routes,
     )
 
 

@@ -216,6 +216,7 @@ def _install_csrf_check(app: FastAPI, ctx: PlatformContext) -> None:
         refuse=refuse,
         headers_only=(CONTROL_PREFIX,),
         origins=(ctx.base_url,),
+        routes=app.router.routes,
     )
 
 
