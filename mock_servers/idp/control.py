@@ -12,7 +12,7 @@ Errors are JSON ``{"detail": …}`` sentences that say what to do next.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Response
@@ -27,6 +27,7 @@ from mock_servers.common.control import (
     documented,
     sms_router,
 )
+from mock_servers.idp.protocol_schema import PROTOCOL_SCHEMA_PATH, protocol_document
 from mock_servers.idp.state import (
     Account,
     AccountExistsError,
@@ -233,6 +234,11 @@ def control_app(store: IdpStore) -> FastAPI:
     app.include_router(sms_router(store.sms))
     complete_control_app(app)
     malformed = documented("The body is malformed, or a value breaks the registration rules.", InvalidRequest)
+
+    # The protocol endpoints' own document (they are no part of this interface, so not in its document).
+    @app.get(PROTOCOL_SCHEMA_PATH, include_in_schema=False)
+    def protocol_openapi() -> dict[str, Any]:
+        return protocol_document()
 
     @app.post(
         "/reset",
