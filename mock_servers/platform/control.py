@@ -15,6 +15,7 @@ canonical form.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, Field
@@ -32,6 +33,7 @@ from mock_servers.common.control import (
 from mock_servers.platform import accounts, app_accounts, state
 from mock_servers.platform.app_accounts import CodeRefused
 from mock_servers.platform.context import PlatformContext
+from mock_servers.platform.protocol_schema import PROTOCOL_SCHEMA_PATH, protocol_document
 from mock_servers.platform.sso import IDP_TIMEOUT_S
 from mock_servers.platform.state import UserType
 
@@ -178,6 +180,11 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     complete_control_app(app)
     no_account = documented("No platform account has this username.")
     no_binding = documented("No enterprise with this credit code is bound.")
+
+    # The SSO callback's and 获取验证码's own document (no part of this interface, so not in its document).
+    @app.get(PROTOCOL_SCHEMA_PATH, include_in_schema=False)
+    def protocol_openapi() -> dict[str, Any]:
+        return protocol_document()
 
     @app.post(
         "/reset", status_code=204, summary="Forget accounts, sessions, bindings, SMS codes, faults; clock to real time"
