@@ -10,7 +10,6 @@ code (sessions, accounts) live in the store and the login page.
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import re
 import threading
@@ -415,7 +414,7 @@ def _authenticate_client(store: IdpStore, request: Request, form: FormData) -> O
             return None
         try:
             decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII at all, or not UTF-8 (UnicodeDecodeError)
             return None
         raw_id, separator, raw_secret = decoded.partition(":")
         if not separator:

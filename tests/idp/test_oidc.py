@@ -673,6 +673,23 @@ def test_bad_client_credentials_are_401_invalid_client(idp: IdpDriver, auth: tup
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("Basic é".encode("latin-1"), id="not ASCII"),
+        pytest.param(b"Basic \xff\xfe", id="not text"),
+        pytest.param(b"Basic //79", id="base64 of bytes that are no UTF-8"),
+        pytest.param(b"Basic !!!", id="not base64"),
+    ],
+)
+def test_an_unreadable_basic_authorization_is_401_invalid_client(idp: IdpDriver, header: bytes) -> None:
+    # A non-ASCII header used to be a 500: base64 raised a ValueError that is no binascii.Error.
+    data = {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT_URI, "code_verifier": "y"}
+    response = idp.http.post("/am/oauth2/access_token", data=data, headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize(
     ("name", "value"),
     [
         pytest.param("code", "attacker-code", id="code"),
