@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis import APIOperation, Case
 
-from mock_servers.common.control import CONTROL_PREFIX
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.idp import create_app as create_idp
 from tests.hypothesis_profiles import QUICK, load_profile
 from tests.idp.driver import BASE_URL as IDP_BASE_URL

@@ -25,7 +25,7 @@ import schemathesis
 from schemathesis import CheckContext, Response
 
 from fixtures.test_data import TestDataBuilder
-from mock_servers.common.control import CONTROL_PREFIX
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.idp.oidc import AUTHORIZE_PATH
 from mock_servers.idp.pages import LOGIN_PATH, LOGOUT_PATH, SESSION_COOKIE
 from mock_servers.idp.protocol_schema import (

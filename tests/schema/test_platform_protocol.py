@@ -25,8 +25,8 @@ from schemathesis import CheckContext, Response
 
 from fixtures.form_client import csrf_token_in
 from fixtures.test_data import TestDataBuilder
-from mock_servers.common.control import CONTROL_PREFIX
 from mock_servers.common.csrf import FIELD_NAME
+from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.platform.protocol_schema import PROTOCOL_SCHEMA_PATH
 from mock_servers.platform.results import MSG_INCOMPLETE
 from mock_servers.platform.sso import CALLBACK_PATH
