@@ -13,6 +13,19 @@ from tests.schema.support import MOCKS, FreshMock
 load_profile()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Schemathesis' pytest plugin (``@schema.parametrize()``), for this folder's runs alone.
+
+    pyproject's addopts keep it from loading by itself (``-p no:schemathesis``): its imports cost every
+    other run, and every xdist worker, about 0.7 s.  Registered under its module's name, which that
+    option does not block, when pytest first collects this folder.
+    """
+    from schemathesis.pytest import plugin
+
+    if not config.pluginmanager.is_registered(plugin):
+        config.pluginmanager.register(plugin, plugin.__name__)
+
+
 @pytest.fixture
 def fresh_mock(request: pytest.FixtureRequest) -> Iterator[FreshMock]:
     """A new instance of the mock ``request.param`` names (``platform`` or ``idp``): nothing left by other tests."""
