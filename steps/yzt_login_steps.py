@@ -191,6 +191,22 @@ def wrong_passwords_in_a_row(
     return mock_clock.now()
 
 
+@when(
+    parsers.re(r"我用不存在的一证通账号连续(?P<times>\d+)次登录"),
+    target_fixture="entered_account",
+    converters={"times": int},
+)
+def unknown_account_in_a_row(yzt: Yzt, backstage: Backstage, stranger: YztAccount, times: int) -> str:
+    for _ in range(times):
+        log_in_with_password(yzt, backstage, stranger.account, stranger.password)
+    return stranger.account
+
+
+@when("我用同一个不存在的一证通账号再登录一次")
+def unknown_account_once_more(yzt: Yzt, backstage: Backstage, stranger: YztAccount) -> None:
+    log_in_with_password(yzt, backstage, stranger.account, stranger.password)
+
+
 @then(parsers.re(r'登录页提示"(?P<message>[^"]+)"'))
 def login_refused_with(yzt: Yzt, message: str) -> None:
     # Exactly one message: a second one (e.g. under the account field) could tell more than this one.
