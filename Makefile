@@ -45,8 +45,11 @@ help:
 	@echo "make a11y        only the accessibility check: axe-core on every page of the journeys (tests/a11y/)"
 	@echo "make mocks       start both mock servers for exploratory testing"
 	@echo "make soak        the flake soak: the suite repeated serially, on 2 workers and under CPU load (reports/soak.json)"
-	@echo "make bench       where the suite's time goes: floor scenario, each scenario, 1 worker vs -n auto (reports/bench.json)"
+	@echo "make bench       where the suite's time goes: floor scenario, each scenario, 1 worker vs -n auto (reports/bench.json);"
+	@echo "                 BENCH_ARGS=--quick leaves out the -n auto run"
 	@echo "make microbench  micro-benchmarks of the parts: renders, resets, the SSO hop (reports/benchmark.json)"
+	@echo "make check       ruff and mypy only"
+	@echo "make clean       remove the reports, test results and tool caches"
 	@echo "make setup       only create $(VENV) with the pinned packages"
 	@echo "make browser     only make sure a Chromium (and CJK fonts) is installed"
 
@@ -70,6 +73,10 @@ regression: setup browser $(if $(strip $(SHARD)),,report-tools)
 	@rm -rf $(REPORTS)/html
 	@status=0; $(PY) -m pytest steps $(SELECT) $(SPLIT) $(RERUN) $(PYTEST_REPORTS) \
 		--alluredir=$(ALLURE_RESULTS) --clean-alluredir || status=$$?; \
+	if [ $$status -eq 4 ] || [ $$status -eq 5 ]; then \
+		echo "no scenario ran (pytest exit $$status: a usage error or a selection with no scenarios, see above): no report"; \
+		exit $$status; \
+	fi; \
 	if [ -z "$(strip $(SHARD))" ]; then \
 		report=$$(scripts/html_report.sh $(ALLURE_RESULTS)) || exit 1; echo "HTML report: $$report"; \
 	fi; \
@@ -122,9 +129,11 @@ soak: setup browser
 
 # Where the suite's time goes, side by side in one run (scripts/bench.py): the mocks' start-up, the floor
 # scenario, every scenario's cost, the suite on one worker and on one per core, machine-wide CPU.
+# BENCH_ARGS=--quick leaves out the run on one worker per core.
+BENCH_ARGS ?=
 bench: setup browser
 	@mkdir -p $(REPORTS)
-	$(PY) scripts/bench.py --output $(REPORTS)/bench.json
+	$(PY) scripts/bench.py --output $(REPORTS)/bench.json $(BENCH_ARGS)
 
 # Micro-benchmarks of the parts (pytest-benchmark): a page render, a mock reset, the SSO hop over HTTP.
 microbench: setup browser

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from fixtures.backstage import Backstage
 from fixtures.http_login import expect_logged_in, log_in_over_http
 from fixtures.test_data import AppAccount
@@ -18,7 +20,7 @@ def register(app: App, backstage: Backstage, account: AppAccount) -> None:
     register_page = app.register
     register_page.open()
     register_page.request_sms_code(account.mobile)
-    register_page.sms_status.wait_for()
+    expect(register_page.sms_status, "点击“获取验证码”后应提示验证码已发送").to_be_visible()
     register_page.fill(
         mobile=account.mobile,
         sms_code=backstage.latest_sms_code(account.mobile),
@@ -27,14 +29,14 @@ def register(app: App, backstage: Backstage, account: AppAccount) -> None:
         user_type=account.user_type,
     )
     register_page.submit()
-    app.login.heading.wait_for()
+    expect(app.login.heading, "注册后应来到APP的登录页面").to_be_visible()
 
 
 @flow_step("登录APP", "log in to the app")
 def log_in(app: App, mobile: str, password: str | Secret) -> None:
     app.login.open()
     app.login.log_in(mobile, password)
-    app.tab_bar.bar.wait_for()
+    expect(app.tab_bar.bar, "登录APP后应回到APP首页（底部导航）").to_be_visible()
 
 
 @flow_step("以已登录的APP账户打开APP首页", "start logged in to the app (over HTTP), on its home screen")
@@ -47,7 +49,7 @@ def start_logged_in(app: App, mobile: str, password: str | Secret) -> None:
     landing = log_in_over_http(app.page, app.login.url, app.login.form_fields(mobile, password))
     app.page.goto(landing)
     expect_logged_in(app.page, re.compile("^" + re.escape(landing) + "$"))
-    app.tab_bar.bar.wait_for()
+    expect(app.tab_bar.bar, "登录APP后应回到APP首页（底部导航）").to_be_visible()
 
 
 @flow_step("在APP中点击我的、去认证，选择北京市企业认证", "我的 → 去认证 → 北京市企业认证 in the app")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playwright.sync_api import expect
 from pydantic import SecretStr
 
 import flows.app
@@ -34,12 +35,12 @@ class People:
 
 @flow_step("回到平台：认证信息显示已认证", "back on the platform: 认证信息 shows 已认证")
 def wait_until_certified_on_website(website: Website) -> None:
-    website.profile.certification_card.get_by_text("已认证", exact=True).wait_for()
+    expect(website.profile.certification_card.get_by_text("已认证", exact=True), "认证信息应显示已认证").to_be_visible()
 
 
 @flow_step("回到APP：企业认证卡片显示已认证", "back in the app: the 企业认证 card shows 已认证")
 def wait_until_certified_in_app(app: App) -> None:
-    app.me.certification_card.get_by_text("已认证", exact=True).wait_for()
+    expect(app.me.certification_card.get_by_text("已认证", exact=True), "企业认证卡片应显示已认证").to_be_visible()
 
 
 def certified_website_account(website: Website, yzt: Yzt, backstage: Backstage, people: People) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from playwright.sync_api import expect
+
 from fixtures.http_login import expect_logged_in, log_in_over_http
 from fixtures.test_data import PlatformAccount
 from flows.narration import flow_step, keeping_secret
@@ -17,13 +19,13 @@ def register(website: Website, account: PlatformAccount) -> None:
     website.home.open()
     website.header.go_to_register()
     website.register.register(account.username, account.mobile, account.password)
-    website.login.heading.wait_for()
+    expect(website.login.heading, "注册后平台应请我登录（用户登录页面）").to_be_visible()
 
 
 @flow_step("登录平台网站", "log in on the website")
 def log_in(website: Website, account: PlatformAccount) -> None:
     website.login.log_in(account.username, account.password)
-    website.header.user_menu_button(account.username).wait_for()
+    expect(website.header.user_menu_button(account.username), "登录后页面右上角应显示我的用户名").to_be_visible()
 
 
 @flow_step("在平台网站注册平台账户并登录", "register a platform account on the website and log in")
@@ -39,7 +41,7 @@ def log_in_at_profile(website: Website, login_name: str, password: str | Secret)
     website.profile.open()
     with keeping_secret() if not isinstance(password, str) else nullcontext():
         website.login.log_in(login_name, password)
-        website.profile.certification_card.wait_for()
+        expect(website.profile.certification_card, "登录后应回到个人主页的认证信息").to_be_visible()
 
 
 @flow_step("以已登录的平台账户打开个人主页的认证信息", "start logged in (over HTTP) at 个人主页's 认证信息")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+from playwright.sync_api import expect
 from pydantic import SecretStr
 
 from fixtures.backstage import Backstage
@@ -32,13 +33,13 @@ def pass_identity_verification(yzt: Yzt, backstage: Backstage, enterprise: Enter
     """From the login page on show, 点击注册 and pass 法人身份鉴证 for the enterprise's 法人代表."""
     yzt.login.go_to_register()
     submit_identity(yzt, IdentityForm.of(enterprise, backstage.captcha_answer(yzt.identity_step.captcha)))
-    yzt.account_step.heading.wait_for()
+    expect(yzt.account_step.heading, "通过法人身份鉴证后应进入“创建账号”").to_be_visible()
 
 
 @flow_step("在创建账号中设置一证通账号、密码和手机号码", "创建账号: the 一证通 account, password and mobile")
 def create_account(yzt: Yzt, account: YztAccount) -> None:
     yzt.account_step.create_account(account.account, account.password, account.mobile)
-    yzt.done_step.heading.wait_for()
+    expect(yzt.done_step.heading, "创建账号后应显示“注册完成”").to_be_visible()
 
 
 @flow_step("审核通过（一个工作日后）", "review passes (one working day later)")

@@ -246,6 +246,8 @@ def app_login_kept(app: App, entered_mobile: str) -> None:
 @when("我用手机号码和密码登录APP")
 def log_in_with_mobile(app: App, app_account: AppAccount) -> None:
     app.login.log_in(app_account.mobile, app_account.password)
+    # Where a typed login lands is the login's outcome: a refused one fails here, in these words.
+    expect(app.tab_bar.bar, "登录APP后应回到APP首页").to_be_visible()
 
 
 @given("我已注册并登录北京通企服版APP")

@@ -61,3 +61,17 @@ def test_no_browser_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(BrowserNotFoundError, match="make browser") as error:
         choose_chromium(str(tmp_path / "not-installed"), env={})
     assert BROWSER_ENV in str(error.value)
+
+
+def test_headed_without_a_display_stops_the_run_with_what_to_do(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    # A conftest, as the harness's own: plugins named there come after pytest-playwright's and override it.
+    pytester.makeconftest('pytest_plugins = ["fixtures.devices", "fixtures.browser"]')
+    pytester.makepyfile(test_page="def test_needs_a_browser(page):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--headed")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["*--headed needs a display*xvfb-run*"])
