@@ -20,10 +20,10 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from fixtures.form_client import FormTestClient
 from fixtures.test_data import TestDataBuilder
 from mock_servers.idp.oidc import OIDC_PREFIX
 from mock_servers.idp.pages import login_url, with_goto
+from tests.form_test_client import FormTestClient
 
 BASE_URL: Final = "http://testserver"
 # The password of every account seed_account creates, unless a test gives another.

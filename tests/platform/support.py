@@ -15,9 +15,9 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from fixtures.form_client import FormTestClient
 from fixtures.test_data import Enterprise, PlatformAccount, TestDataBuilder
 from mock_servers.platform.server import create_app
+from tests.form_test_client import FormTestClient
 
 BASE = "http://testserver"
 IDP = "http://idp.test"
