@@ -1,6 +1,6 @@
 # The two commands of the README's Quick start: `make regression` and `make test`.
 # Each sets up what it needs on a fresh machine (virtualenv, pinned packages, a browser).
-# pytest's own environment (PYTEST_ADDOPTS, e.g. '-n 2' or '-m W5') passes straight through.
+# pytest's own environment (PYTEST_ADDOPTS, e.g. '-m W5' or '-n 0') passes straight through.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,6 +13,12 @@ ARTIFACTS := test-results
 TRACING ?= $(if $(CI),retain-on-failure,off)
 PYTEST_REPORTS := --cucumberjson=$(REPORTS)/cucumber.json --junitxml=$(REPORTS)/junit.xml \
 	--screenshot=only-on-failure --tracing=$(TRACING) --output=$(ARTIFACTS)
+# How many xdist workers run the suite: one per core, measured with make bench on the 2-core machine (with
+# Chromium's headless shell -n 2 takes 74 s where one worker takes 107 s); one core gets no xdist at all,
+# which would only add a controller. WORKERS=0 runs in this process; a -n in PYTEST_ADDOPTS wins.
+CORES := $(shell nproc 2>/dev/null || echo 1)
+WORKERS ?= $(if $(filter 1,$(CORES)),0,$(CORES))
+XDIST := $(if $(findstring -n,$(PYTEST_ADDOPTS)),,-n $(WORKERS))
 # The Allure results of a regression run, from which scripts/html_report.sh makes the HTML report.
 ALLURE_RESULTS := $(REPORTS)/allure-results
 # RERUNS=n reruns a failed scenario up to n times (pytest-rerunfailures); one that passes on a rerun is
@@ -38,7 +44,8 @@ help:
 	@echo "                 the HTML report in $(REPORTS)/html/index.html); RERUNS=n reruns failures, shown as flaky"
 	@echo "                 TAGS='<marker expression>' selects by the features' tags, e.g. TAGS='app and android'"
 	@echo "                 SHARD=i/n runs the i-th of n parts (CI machines side by side)"
-	@echo "make smoke       the main journeys, one scenario each, with the HTML report (about 30 s)"
+	@echo "                 WORKERS=n runs n xdist workers (default: one per core, $(CORES) here; 0: none)"
+	@echo "make smoke       the main journeys, one scenario each, with the HTML report (about 15 s)"
 	@echo "make walkthrough the user guide illustrated with screenshots of a run ($(REPORTS)/walkthrough/index.html)"
 	@echo "make durations   record how long each test takes, for SHARD's balancing (commit .test_durations)"
 	@echo "make test        the harness's own checks (ruff, mypy, tests/) plus the whole suite"
@@ -71,7 +78,7 @@ regression: setup browser $(if $(strip $(SHARD)),,report-tools)
 	@mkdir -p $(REPORTS)
 	@# An HTML report left by an earlier run must not pass for this one's (a shard writes none).
 	@rm -rf $(REPORTS)/html
-	@status=0; $(PY) -m pytest steps $(SELECT) $(SPLIT) $(RERUN) $(PYTEST_REPORTS) \
+	@status=0; $(PY) -m pytest steps $(XDIST) $(SELECT) $(SPLIT) $(RERUN) $(PYTEST_REPORTS) \
 		--alluredir=$(ALLURE_RESULTS) --clean-alluredir || status=$$?; \
 	if [ $$status -eq 4 ] || [ $$status -eq 5 ]; then \
 		echo "no scenario ran (pytest exit $$status: a usage error or a selection with no scenarios, see above): no report"; \
@@ -111,7 +118,7 @@ typecheck: setup
 
 test: check browser report-tools
 	@mkdir -p $(REPORTS)
-	$(PY) -m pytest tests steps $(PYTEST_REPORTS)
+	$(PY) -m pytest tests steps $(XDIST) $(PYTEST_REPORTS)
 
 # axe-core on every page of the journeys, website and app; it is part of `make test` too.
 a11y: setup browser report-tools
