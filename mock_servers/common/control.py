@@ -22,6 +22,7 @@ from starlette.routing import Mount
 from mock_servers.common import http, identifiers
 from mock_servers.common.clock import MockClock
 from mock_servers.common.paths import CONTROL_PREFIX
+from mock_servers.common.server_errors import ServerError, ServerErrors
 from mock_servers.common.sms import SentSms, SmsService
 
 # The most each part of a clock move may be: far more than any rule's deadline, and four of them from
@@ -230,6 +231,33 @@ def sms_router(sms: SmsService) -> APIRouter:
     return router
 
 
+class ServerErrorView(BaseModel):
+    at: datetime = Field(description="When, on the mock's clock.")
+    method: str
+    path: str
+    error: str = Field(description="The exception's type and message, e.g. \"NameError: name 'x' is not defined\".")
+    traceback: str
+
+    @classmethod
+    def of(cls, error: ServerError) -> ServerErrorView:
+        return cls(at=error.at, method=error.method, path=error.path, error=error.error, traceback=error.traceback)
+
+
+def server_errors_router(errors: ServerErrors) -> APIRouter:
+    """``GET /server-errors``: the unexpected exceptions the mock's requests raised since its last reset."""
+    router = APIRouter(tags=["server errors"])
+
+    @router.get(
+        "/server-errors",
+        response_model=list[ServerErrorView],
+        summary="Requests that failed inside the mock (answered 500), oldest first, since the last reset",
+    )
+    def server_errors() -> list[ServerErrorView]:
+        return [ServerErrorView.of(error) for error in errors.all()]
+
+    return router
+
+
 class ControlError(RuntimeError):
     """A control call failed; the message names the call and what the mock answered.
 
@@ -288,6 +316,10 @@ class ControlClientBase:
 
     def reset(self) -> None:
         self._call("POST", "/reset")
+
+    def server_errors(self) -> list[ServerErrorView]:
+        """The requests that failed inside the mock since its last reset (each answered a 500 page), oldest first."""
+        return [ServerErrorView.model_validate(item) for item in self._call("GET", "/server-errors")]
 
     def sms_outbox(self, mobile: str | None = None) -> list[SmsView]:
         """The text messages the mock sent, newest first: all of them, or only ``mobile``'s (any spelling)."""

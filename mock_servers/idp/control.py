@@ -25,6 +25,7 @@ from mock_servers.common.control import (
     clock_router,
     complete_control_app,
     documented,
+    server_errors_router,
     sms_router,
 )
 from mock_servers.idp.protocol_schema import PROTOCOL_SCHEMA_PATH, protocol_document
@@ -232,6 +233,7 @@ def control_app(store: IdpStore) -> FastAPI:
     )
     app.include_router(clock_router(store.clock))
     app.include_router(sms_router(store.sms))
+    app.include_router(server_errors_router(store.server_errors))
     complete_control_app(app)
     malformed = documented("The body is malformed, or a value breaks the registration rules.", InvalidRequest)
 

@@ -66,7 +66,7 @@ def create_app(base_url: str, clock: MockClock | None = None) -> FastAPI:
 
     _install_csrf_check(app, csrf, templates, base_url)
     _install_faults(app, store, templates)
-    _install_error_handlers(app, templates)
+    _install_error_handlers(app, templates, store)
 
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(oidc_router(store=store, templates=templates, signing_key=SigningKey(), base_url=base_url))
@@ -156,7 +156,7 @@ def _unavailable_json(*, retry_after_s: int) -> JSONResponse:
     )
 
 
-def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
+def _install_error_handlers(app: FastAPI, templates: Jinja2Templates, store: IdpStore) -> None:
     """Whatever goes wrong, answer with a page (or JSON on protocol endpoints), never a traceback."""
 
     def answer(request: Request, status_code: int, detail: str) -> Response:
@@ -179,6 +179,7 @@ def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
         return answer(request, 400, "request parameters are missing or malformed")
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
+        store.server_errors.record(request.method, request.url.path, exc)
         return answer(request, 500, "the identity provider mock failed unexpectedly")
 
     app.add_exception_handler(StarletteHTTPException, http_error)

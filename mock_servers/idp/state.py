@@ -27,6 +27,7 @@ from typing import Final, Protocol, TypeVar
 from mock_servers.common.clock import MockClock, add_working_days
 from mock_servers.common.identifiers import account_key
 from mock_servers.common.passwords import PasswordHash
+from mock_servers.common.server_errors import ServerErrors
 from mock_servers.common.sms import SmsService
 from mock_servers.idp.validation import IdType, unit_key
 
@@ -246,6 +247,8 @@ class IdpStore:
     def __init__(self, clock: MockClock) -> None:
         self.clock = clock
         self._lock = threading.Lock()
+        # Requests that failed inside the mock (answered 500), for the harness to report.
+        self.server_errors = ServerErrors(clock)
         # Client registrations survive reset(): the harness registers the
         # platform once at start-up, while tests reset between scenarios.
         self._clients: dict[str, OidcClient] = {}
@@ -277,6 +280,7 @@ class IdpStore:
             self._unknown_strikes.clear()
             self._faults = Faults()
         self.sms.reset()
+        self.server_errors.clear()
         self.clock.reset()
 
     # --- OIDC clients -------------------------------------------------------

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 
 from mock_servers.common.clock import MockClock
 from mock_servers.common.csrf import CsrfTokens
+from mock_servers.common.server_errors import ServerErrors
 from mock_servers.common.sms import SmsService
 from mock_servers.platform.certification import Certification
 from mock_servers.platform.sso import OidcClient
@@ -26,6 +27,8 @@ class PlatformContext:
     sms: SmsService
     # The forms' CSRF tokens, bound to the session id (``mock_servers.common.csrf``).
     csrf: CsrfTokens
+    # Requests that failed inside the mock (answered 500), for the harness to report.
+    server_errors: ServerErrors
 
     @property
     def redirect_uri(self) -> str:

@@ -28,6 +28,7 @@ from mock_servers.common.control import (
     clock_router,
     complete_control_app,
     documented,
+    server_errors_router,
     sms_router,
 )
 from mock_servers.platform import accounts, app_accounts, state
@@ -177,6 +178,7 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     )
     app.include_router(clock_router(ctx.clock))
     app.include_router(sms_router(ctx.sms))
+    app.include_router(server_errors_router(ctx.server_errors))
     complete_control_app(app)
     no_account = documented("No platform account has this username.")
     no_binding = documented("No enterprise with this credit code is bound.")
@@ -192,6 +194,7 @@ def control_app(ctx: PlatformContext) -> FastAPI:
     def reset() -> Response:
         ctx.store.reset()
         ctx.sms.reset()
+        ctx.server_errors.clear()
         ctx.clock.reset()
         # A fresh start also re-reads the IdP's discovery document and keys (it may have restarted).
         ctx.oidc.clear_cache()

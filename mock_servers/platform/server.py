@@ -25,6 +25,7 @@ from mock_servers.common.control import mount_control
 from mock_servers.common.csrf import EXPIRED_MESSAGE, EXPIRED_TITLE, CsrfMiddleware, CsrfTokens
 from mock_servers.common.paths import CONTROL_PREFIX
 from mock_servers.common.server import LOOPBACK, RunningServer, serve_in_thread
+from mock_servers.common.server_errors import ServerErrors
 from mock_servers.common.sms import SmsService
 from mock_servers.common.static import CachedStaticFiles
 from mock_servers.common.templates import template_environment
@@ -102,6 +103,7 @@ def create_app(
         templates=_templates(),
         sms=SmsService(clock, sender=SMS_SENDER),
         csrf=CsrfTokens(),
+        server_errors=ServerErrors(clock),
     )
 
     # The site has no public API: its only OpenAPI document is the control interface's.
@@ -181,6 +183,7 @@ def _install_error_pages(app: FastAPI, ctx: PlatformContext) -> None:
         return _error_page(ctx, request, 400)
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
+        ctx.server_errors.record(request.method, request.url.path, exc)
         return _error_page(ctx, request, 500)
 
     app.add_exception_handler(LoginRequired, login_required)
