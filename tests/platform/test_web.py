@@ -70,6 +70,9 @@ def test_home_page_layout_for_an_anonymous_visitor(client: TestClient) -> None:
         pytest.param(HEADLESS_CHROME, False, id="headless-chrome"),
         pytest.param(BROWSER_360, False, id="360"),
         pytest.param(CHROME + " 360EE", False, id="360-speed-mode"),
+        pytest.param(
+            "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; 360SE; rv:11.0) like Gecko", True, id="360-compat-mode"
+        ),
         pytest.param(FIREFOX, True, id="firefox"),
         pytest.param(EDGE, True, id="edge"),
         pytest.param(CHROME + " OPR/114.0.0.0", True, id="opera"),
