@@ -108,7 +108,7 @@ def choose_login_method(yzt: Yzt, method: str) -> None:
 
 @then(parsers.re(r'页面提示"(?P<message>[^"]+)"'))
 def panel_notice(yzt: Yzt, message: str) -> None:
-    expect(yzt.login.panel_status, "所选登录方式下的提示").to_have_text(message)
+    expect(yzt.login.panel_status, f"所选登录方式下应提示“{message}”").to_have_text(message)
 
 
 @then("页面不提供一证通账号和密码的输入框")

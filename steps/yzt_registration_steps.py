@@ -182,7 +182,10 @@ def id_type_options(yzt: Yzt, options: list[str], default: str) -> None:
 
 @then('"提示"依次说明:')
 def tips(yzt: Yzt, datatable: list[list[str]]) -> None:
-    expect(yzt.identity_step.tip_items, "提示框的内容").to_have_text([row[0] for row in datatable[1:]])
+    tips_expected = [row[0] for row in datatable[1:]]
+    expect(yzt.identity_step.tip_items, f"“提示”应依次说明这{len(tips_expected)}条（逐条比对见下）").to_have_text(
+        tips_expected
+    )
 
 
 @then(parsers.re(r'页面显示技术咨询电话"(?P<phone>[^"]+)"'))
