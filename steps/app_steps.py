@@ -38,11 +38,6 @@ def request_sms_code(app: App, mobile: str) -> None:
     expect(register.sms_status.or_(register.errors).first, "获取验证码应有回应").to_be_visible()
 
 
-def log_in_to_app(app: App, account: AppAccount) -> None:
-    flows.app.log_in(app, account.mobile, account.password)
-    expect(app.tab_bar.bar, "登录APP后应回到APP首页").to_be_visible()
-
-
 def fill_registration(app: App, form: AppRegistrationForm) -> None:
     app.register.fill(
         mobile=form.mobile,
@@ -371,14 +366,14 @@ def switch_to_account_b(app: App, backstage: Backstage, second_app_account: AppA
     app.me.open()
     app.me.log_out()
     backstage.open_app_account(second_app_account)
-    log_in_to_app(app, second_app_account)
+    flows.app.log_in(app, second_app_account.mobile, second_app_account.password)
 
 
 @when('我在APP中退出登录，用APP账号A登录，打开"我的"')
 def back_to_account_a(app: App, app_account: AppAccount) -> None:
     app.me.open()
     app.me.log_out()
-    log_in_to_app(app, app_account)
+    flows.app.log_in(app, app_account.mobile, app_account.password)
     app.me.open()
 
 

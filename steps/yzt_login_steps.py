@@ -202,11 +202,6 @@ def unknown_account_in_a_row(yzt: Yzt, backstage: Backstage, stranger: YztAccoun
     return stranger.account
 
 
-@when("我用同一个不存在的一证通账号再登录一次")
-def unknown_account_once_more(yzt: Yzt, backstage: Backstage, stranger: YztAccount) -> None:
-    log_in_with_password(yzt, backstage, stranger.account, stranger.password)
-
-
 @then(parsers.re(r'登录页提示"(?P<message>[^"]+)"'))
 def login_refused_with(yzt: Yzt, message: str) -> None:
     # Exactly one message: a second one (e.g. under the account field) could tell more than this one.
